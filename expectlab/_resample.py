@@ -1,0 +1,140 @@
+"""Resampling machinery shared by every estimator: seeds, vectorised bootstrap weights,
+percentile intervals, progress bars and parallel chunks.
+
+The bootstrap here is a *weights* bootstrap: replicate ``b`` gives each respondent (or
+cluster) a multinomial count ``w[b, i]``; estimators that are functions of weighted
+sufficient statistics (counts, cross-products) then compute every replicate with one
+matrix product instead of refitting in a Python loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import numpy as np
+
+from ._errors import InputError
+
+__all__ = [
+    "check_random_state",
+    "bootstrap_weights",
+    "iter_bootstrap_weights",
+    "percentile_interval",
+    "progress",
+    "parallel_map",
+]
+
+
+def check_random_state(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """Turn ``None``, an int or a Generator into a ``numpy.random.Generator``."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or isinstance(seed, (int, np.integer)):
+        return np.random.default_rng(seed)
+    raise InputError(
+        f"random_state must be None, an int or a numpy Generator, got {type(seed).__name__}."
+    )
+
+
+def bootstrap_weights(
+    n: int,
+    n_boot: int,
+    random_state: int | np.random.Generator | None = None,
+    *,
+    clusters: np.ndarray | None = None,
+    base_weights: np.ndarray | None = None,
+) -> np.ndarray:
+    """Multinomial bootstrap weights, shape ``(n_boot, n)``.
+
+    Parameters
+    ----------
+    n : int
+        Number of observations.
+    n_boot : int
+        Number of bootstrap replicates.
+    random_state : int, Generator or None
+        Seed for the resampling.
+    clusters : array of shape (n,), optional
+        Resample whole clusters (e.g. stores, respondents with several rows): every row
+        of a drawn cluster gets that cluster's count.
+    base_weights : array of shape (n,), optional
+        Survey weights multiplied into the resampling counts.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float weights; row ``b`` sums to ``n`` (or to the number of rows of the drawn
+        clusters) before survey weights are applied.
+    """
+    if n_boot < 1:
+        raise InputError(f"n_boot must be a positive integer, got {n_boot!r}.")
+    rng = check_random_state(random_state)
+    if clusters is None:
+        w = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+    else:
+        codes, index = np.unique(np.asarray(clusters), return_inverse=True)
+        k = len(codes)
+        counts = rng.multinomial(k, np.full(k, 1.0 / k), size=n_boot).astype(float)
+        w = counts[:, index]
+    if base_weights is not None:
+        w = w * np.asarray(base_weights, dtype=float)[None, :]
+    return w
+
+
+def iter_bootstrap_weights(
+    n: int,
+    n_boot: int,
+    random_state: int | np.random.Generator | None = None,
+    *,
+    chunk_size: int | None = None,
+    clusters: np.ndarray | None = None,
+    base_weights: np.ndarray | None = None,
+) -> Iterator[np.ndarray]:
+    """Yield bootstrap weight matrices in chunks so memory stays bounded.
+
+    Draws are made chunk by chunk from one generator, so the replicates depend on
+    ``chunk_size``: keep it fixed (or leave the default) for reproducible results.
+    """
+    rng = check_random_state(random_state)
+    if chunk_size is None:
+        # Keep each chunk near 50 million entries (400 MB of float64).
+        chunk_size = max(1, min(n_boot, 50_000_000 // max(n, 1)))
+    done = 0
+    while done < n_boot:
+        size = min(chunk_size, n_boot - done)
+        yield bootstrap_weights(n, size, rng, clusters=clusters, base_weights=base_weights)
+        done += size
+
+
+def percentile_interval(
+    replicates: np.ndarray, alpha: float = 0.05, axis: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap interval ``(lower, upper)`` ignoring non-finite replicates."""
+    if not 0 < alpha < 1:
+        raise InputError(f"alpha must lie between 0 and 1, got {alpha!r}.")
+    reps = np.where(np.isfinite(replicates), replicates, np.nan)
+    lower = np.nanquantile(reps, alpha / 2, axis=axis)
+    upper = np.nanquantile(reps, 1 - alpha / 2, axis=axis)
+    return lower, upper
+
+
+def progress(iterable: Iterable[Any], *, enabled: bool = True, total: int | None = None,
+             desc: str | None = None) -> Iterable[Any]:
+    """Wrap ``iterable`` in a tqdm progress bar when ``enabled``."""
+    if not enabled:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, leave=False)
+
+
+def parallel_map(func: Callable[[Any], Any], items: Iterable[Any], n_jobs: int | None = None
+                 ) -> list[Any]:
+    """Apply ``func`` to each item, in parallel with joblib when ``n_jobs`` is not 1."""
+    items = list(items)
+    if n_jobs in (None, 1) or len(items) <= 1:
+        return [func(item) for item in items]
+    from joblib import Parallel, delayed
+
+    return Parallel(n_jobs=n_jobs)(delayed(func)(item) for item in items)
