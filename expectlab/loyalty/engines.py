@@ -1,0 +1,332 @@
+"""The two model families behind :class:`~expectlab.LoyaltyModel`, one interface each.
+
+* :class:`LogitEngine` - weighted logistic regression by Newton-Raphson (IRLS). Standard
+  errors are model-based without survey weights and sandwich (linearisation, HC0) with
+  them, because survey weights are not frequency weights.
+* :class:`OrdinalEngine` - proportional-odds (ordered logit) model from statsmodels; with
+  survey weights a weighted pseudo-likelihood and sandwich standard errors.
+* :class:`BoostingEngine` - scikit-learn histogram gradient boosting with optional
+  monotonic constraints and probability calibration (isotonic or sigmoid, fitted by
+  internal cross-validation: resampling tricks such as SMOTE are never used because they
+  distort the probabilities consultants read).
+
+Each engine has ``fit(X, y, w)``, ``predict_proba(X)`` (columns = classes) and, where it
+has coefficients, ``coef_table(alpha)``. :func:`batched_logit` fits many weighted logits
+on the same design at once; the dominance analysis and the metric bootstraps use it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._errors import FragileResultWarning, InputError
+
+__all__ = ["batched_logit", "LogitEngine", "OrdinalEngine", "BoostingEngine", "make_engine"]
+
+
+def _expit(eta: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * eta))  # overflow-free logistic
+
+
+def batched_logit(
+    X: np.ndarray,
+    y: np.ndarray,
+    W: np.ndarray,
+    *,
+    offset: np.ndarray | None = None,
+    max_iter: int = 50,
+    tol: float = 1e-9,
+    ridge: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fit ``B`` weighted logistic regressions sharing one design matrix.
+
+    Parameters
+    ----------
+    X : array (n, p)
+        Design matrix (include a constant column if wanted).
+    y : array (n,)
+        0/1 outcome.
+    W : array (B, n)
+        Observation weights of each fit (e.g. survey weights times bootstrap counts).
+    offset : array (n,), optional
+        Known part of the linear predictor.
+    max_iter, tol : int, float
+        Newton iterations and convergence tolerance on the largest step.
+    ridge : float
+        Small L2 penalty (times the weight total) keeping separated fits finite.
+
+    Returns
+    -------
+    beta : array (B, p)
+    loglik : array (B,)
+        Weighted log-likelihood at ``beta``.
+    converged : array (B,) of bool
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    W = np.atleast_2d(np.asarray(W, dtype=float))
+    B, n = W.shape
+    p = X.shape[1]
+    off = np.zeros(n) if offset is None else np.asarray(offset, dtype=float)
+    beta = np.zeros((B, p))
+    converged = np.zeros(B, dtype=bool)
+    penalty = ridge * W.sum(axis=1)[:, None, None] * np.eye(p)[None]
+    for _ in range(max_iter):
+        eta = beta @ X.T + off[None, :]
+        mu = _expit(eta)
+        grad = (W * (y[None, :] - mu)) @ X - penalty[:, 0, 0][:, None] * beta
+        curv = W * mu * (1.0 - mu)
+        hess = np.einsum("bn,ni,nj->bij", curv, X, X, optimize=True) + penalty
+        try:
+            step = np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
+        except np.linalg.LinAlgError:
+            step = np.einsum("bij,bj->bi", np.linalg.pinv(hess), grad)
+        # Damp very large Newton steps (separation) so the iteration stays finite.
+        size = np.abs(step).max(axis=1, keepdims=True)
+        step = np.where(size > 5.0, step * (5.0 / np.maximum(size, 1e-300)), step)
+        beta = beta + np.where(converged[:, None], 0.0, step)
+        converged |= np.abs(step).max(axis=1) < tol
+        if converged.all():
+            break
+    eta = beta @ X.T + off[None, :]
+    # log-likelihood: y*eta - log(1 + exp(eta)), computed stably
+    ll = (W * (y[None, :] * eta - np.logaddexp(0.0, eta))).sum(axis=1)
+    return beta, ll, converged
+
+
+def _normalise_weights(w: np.ndarray | None, n: int) -> tuple[np.ndarray, bool]:
+    if w is None:
+        return np.ones(n), False
+    w = np.asarray(w, dtype=float)
+    return w * (n / w.sum()), True
+
+
+def _coef_frame(names: list[str], beta: np.ndarray, cov: np.ndarray, alpha: float,
+                odds: np.ndarray | None = None) -> pd.DataFrame:
+    se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    z = beta / np.where(se > 0, se, np.nan)
+    q = stats.norm.ppf(1 - alpha / 2)
+    table = pd.DataFrame({
+        "coef": beta, "se": se, "z": z, "p": 2 * stats.norm.sf(np.abs(z)),
+        "lower": beta - q * se, "upper": beta + q * se,
+    }, index=pd.Index(names, name="term"))
+    is_odds = np.ones(len(names), dtype=bool) if odds is None else odds
+    for col, src in (("odds_ratio", "coef"), ("or_lower", "lower"), ("or_upper", "upper")):
+        table[col] = np.where(is_odds, np.exp(table[src].to_numpy()), np.nan)
+    return table
+
+
+class LogitEngine:
+    """Weighted logistic regression with model-based or sandwich standard errors."""
+
+    name = "logit"
+    coefficients = True
+
+    def __init__(self, ridge: float = 0.0) -> None:
+        self.ridge = ridge
+
+    def fit(self, X: np.ndarray, y: np.ndarray, w: np.ndarray | None, names: list[str]
+            ) -> "LogitEngine":
+        n = len(y)
+        ww, weighted = _normalise_weights(w, n)
+        Xc = np.column_stack([np.ones(n), X])
+        beta, ll, conv = batched_logit(Xc, y, ww[None, :], ridge=self.ridge)
+        self.beta_ = beta[0]
+        self.converged_ = bool(conv[0])
+        mu = _expit(Xc @ self.beta_)
+        bread = np.linalg.pinv((Xc * (ww * mu * (1 - mu))[:, None]).T @ Xc)
+        if weighted:
+            score = Xc * (ww * (y - mu))[:, None]
+            cov = bread @ (score.T @ score) @ bread * n / max(n - Xc.shape[1], 1)
+        else:
+            cov = bread
+        self.cov_ = cov
+        self.names_ = ["const", *names]
+        self.classes_ = np.array([0, 1])
+        self.loglik_ = float(ll[0])
+        self.separated_ = bool(np.abs(self.beta_).max() > 15 or not self.converged_)
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        p = _expit(self.beta_[0] + X @ self.beta_[1:])
+        return np.column_stack([1 - p, p])
+
+    def coef_table(self, alpha: float) -> pd.DataFrame:
+        odds = np.array([name != "const" for name in self.names_])
+        return _coef_frame(self.names_, self.beta_, self.cov_, alpha, odds)
+
+    def marginal_effects(self, X: np.ndarray, w: np.ndarray | None, alpha: float
+                         ) -> pd.DataFrame:
+        """Average marginal effects (probability points per unit) with delta-method SEs."""
+        n = X.shape[0]
+        ww, _ = _normalise_weights(w, n)
+        Xc = np.column_stack([np.ones(n), X])
+        mu = _expit(Xc @ self.beta_)
+        d = ww * mu * (1 - mu)
+        mean_d = d.sum() / ww.sum()
+        ame = mean_d * self.beta_[1:]
+        # d AME_j / d beta = beta_j * mean(w d (1 - 2 mu) x) + mean_d * e_j
+        g = (d * (1 - 2 * mu)) @ Xc / ww.sum()
+        jac = self.beta_[1:, None] * g[None, :]
+        jac[:, 1:] += mean_d * np.eye(len(ame))
+        se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", jac, self.cov_, jac), 0, None))
+        q = stats.norm.ppf(1 - alpha / 2)
+        z = ame / np.where(se > 0, se, np.nan)
+        return pd.DataFrame({
+            "ame": ame, "se": se, "z": z, "p": 2 * stats.norm.sf(np.abs(z)),
+            "lower": ame - q * se, "upper": ame + q * se,
+        }, index=pd.Index(self.names_[1:], name="term"))
+
+
+class OrdinalEngine:
+    """Proportional-odds logit (statsmodels ``OrderedModel``), weighted when asked."""
+
+    name = "ordinal"
+    coefficients = True
+
+    def fit(self, X: np.ndarray, y: np.ndarray, w: np.ndarray | None, names: list[str]
+            ) -> "OrdinalEngine":
+        from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+        n = len(y)
+        classes = np.unique(y)
+        if len(classes) < 3:
+            raise InputError(
+                f"The ordinal engine needs an outcome with at least 3 categories, found "
+                f"{len(classes)} ({list(classes)}). Use engine='logit' for a binary outcome."
+            )
+        codes = np.searchsorted(classes, y)
+        endog = pd.Series(pd.Categorical(codes, categories=range(len(classes)), ordered=True))
+        ww, weighted = _normalise_weights(w, n)
+
+        class _Weighted(OrderedModel):
+            # Pseudo-likelihood: each respondent's log-likelihood times its survey weight.
+            def loglike(self, params):  # noqa: ANN001, ANN202
+                return float((ww * self.loglikeobs(params)).sum())
+
+        model_cls = _Weighted if weighted else OrderedModel
+        model = model_cls(endog, np.asarray(X, dtype=float), distr="logit")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = model.fit(method="bfgs", disp=False, maxiter=2000)
+        params = np.asarray(res.params)
+        self.converged_ = bool(res.mle_retvals.get("converged", True))
+        if weighted:
+            # hessian() differentiates the weighted loglike; score_obs() is per respondent.
+            scores = np.asarray(model.score_obs(params))
+            bread = np.linalg.pinv(-np.asarray(model.hessian(params)))
+            meat = (scores * ww[:, None]).T @ (scores * ww[:, None])
+            cov = bread @ meat @ bread * n / max(n - len(params), 1)
+        else:
+            cov = np.asarray(res.cov_params())
+        self.model_ = model
+        self.params_ = params
+        self.cov_ = cov
+        self.classes_ = classes
+        k = X.shape[1]
+        cut_names = [f"threshold {classes[i]}|{classes[i + 1]}" for i in range(len(classes) - 1)]
+        self.names_ = [*names, *cut_names]
+        self._k = k
+        self.loglik_ = float(res.llf) if not weighted else float(model.loglike(params))
+        self.separated_ = not self.converged_
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(self.model_.predict(self.params_, exog=np.asarray(X, dtype=float)))
+
+    def coef_table(self, alpha: float) -> pd.DataFrame:
+        # statsmodels stores thresholds as first cut + log increments; report the cuts.
+        k = self._k
+        cuts = self.model_.transform_threshold_params(self.params_)[1:-1]
+        m = len(cuts)
+        jac = np.eye(len(self.params_))
+        # d cut_j / d theta_l: 1 for l = 0, exp(theta_l) for 1 <= l <= j.
+        tjac = np.zeros((m, m))
+        for j in range(m):
+            tjac[j, 0] = 1.0
+            for idx in range(1, j + 1):
+                tjac[j, idx] = np.exp(self.params_[k + idx])
+        jac[k:, k:] = tjac
+        cov = jac @ self.cov_ @ jac.T
+        est = np.concatenate([self.params_[:k], cuts])
+        odds = np.array([i < k for i in range(len(est))])
+        return _coef_frame(self.names_, est, cov, alpha, odds)
+
+
+class BoostingEngine:
+    """Gradient boosting with monotonic constraints and calibrated probabilities."""
+
+    name = "boosting"
+    coefficients = False
+
+    def __init__(self, *, monotonic_cst: list[int] | None, calibration: str | None,
+                 class_weight: str | None, params: dict[str, Any] | None,
+                 random_state: int | None) -> None:
+        self.monotonic_cst = monotonic_cst
+        self.calibration = calibration
+        self.class_weight = class_weight
+        self.params = params or {}
+        self.random_state = random_state
+
+    def _base(self):  # noqa: ANN202
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        kwargs: dict[str, Any] = {"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15,
+                                  "early_stopping": False}
+        kwargs.update(self.params)
+        return HistGradientBoostingClassifier(
+            monotonic_cst=self.monotonic_cst, class_weight=self.class_weight,
+            random_state=self.random_state, **kwargs)
+
+    def fit(self, X: np.ndarray, y: np.ndarray, w: np.ndarray | None, names: list[str]
+            ) -> "BoostingEngine":
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.model_selection import StratifiedKFold
+
+        base = self._base()
+        if self.calibration is None:
+            model = base
+        else:
+            inner = StratifiedKFold(3, shuffle=True, random_state=self.random_state)
+            model = CalibratedClassifierCV(base, method=self.calibration, cv=inner)
+        model.fit(X, y, sample_weight=w)
+        self.model_ = model
+        self.classes_ = np.asarray(model.classes_)
+        self.names_ = list(names)
+        self.separated_ = False
+        self.converged_ = True
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return self.model_.predict_proba(X)
+
+
+def make_engine(engine: str, *, monotonic_cst: list[int] | None, calibration: str | None,
+                class_weight: str | None, boosting_params: dict[str, Any] | None,
+                random_state: int | None):  # noqa: ANN201
+    """A fresh, unfitted engine object."""
+    if engine == "logit":
+        return LogitEngine()
+    if engine == "ordinal":
+        return OrdinalEngine()
+    if engine == "boosting":
+        return BoostingEngine(monotonic_cst=monotonic_cst, calibration=calibration,
+                              class_weight=class_weight, params=boosting_params,
+                              random_state=random_state)
+    raise InputError(f"engine must be 'logit', 'ordinal' or 'boosting', got {engine!r}.")
+
+
+def warn_if_fragile(engine: Any, context: str) -> None:
+    """Warn once when a fit did not converge or shows separation."""
+    if getattr(engine, "separated_", False):
+        warnings.warn(
+            f"{context}: the optimiser did not converge cleanly or some coefficients are very "
+            "large (quasi-separation: a driver almost perfectly predicts the outcome). "
+            "Standard errors and odds ratios are unreliable; check the leakage report and "
+            "consider dropping or merging the offending driver.",
+            FragileResultWarning, stacklevel=3)

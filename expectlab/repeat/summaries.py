@@ -1,0 +1,386 @@
+"""From a transaction log to one row per customer: frequency, recency, age and spend.
+
+Two engines give identical results: pandas for DataFrames and DuckDB for CSV/Parquet
+paths, so logs larger than memory are aggregated out of core and only the per-customer
+summary is brought into Python.
+
+Definitions (as in Fader, Hardie & Lee 2005): purchases on the same calendar day form one
+purchase occasion (their amounts are added); the first occasion marks the customer's
+birth; ``frequency`` counts the *repeat* occasions up to and including ``period_end``;
+``recency`` is the time from the first to the last occasion in the calibration period;
+``T`` the time from the first occasion to ``period_end``; ``monetary_value`` the mean
+spend per repeat occasion (0 for customers without repeat purchases).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import FragileResultWarning, InputError, describe_offenders, require_columns
+
+__all__ = ["summarise_transactions", "TIME_UNITS"]
+
+#: Length of each named time unit in days.
+TIME_UNITS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12.0, "Y": 365.25}
+
+PathLike = str | os.PathLike
+
+
+def _unit_days(time_unit: str | float) -> float:
+    if isinstance(time_unit, str):
+        if time_unit.upper() not in TIME_UNITS:
+            raise InputError(
+                f"time_unit must be one of {sorted(TIME_UNITS)} or a positive number of days, "
+                f"got {time_unit!r}."
+            )
+        return TIME_UNITS[time_unit.upper()]
+    value = float(time_unit)
+    if not np.isfinite(value) or value <= 0:
+        raise InputError(f"time_unit as a number of days must be positive, got {time_unit!r}.")
+    return value
+
+
+def _as_day(value: Any, name: str) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{name} must be a date such as '1997-09-30', got {value!r}."
+        ) from None
+    if pd.isna(stamp):
+        raise InputError(f"{name} must be a date such as '1997-09-30', got {value!r}.")
+    return stamp.normalize()
+
+
+def summarise_transactions(
+    log: pd.DataFrame | PathLike | Sequence[PathLike],
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str | None = None,
+    *,
+    period_end: Any = None,
+    holdout_end: Any = None,
+    time_unit: str | float = "W",
+    date_format: str | None = None,
+    duplicates: str = "error",
+    engine: str = "auto",
+) -> pd.DataFrame:
+    """Summarise a transaction log into one row per customer.
+
+    Parameters
+    ----------
+    log : DataFrame, path or list of paths
+        One row per transaction. Paths may point at CSV or Parquet files (globs such as
+        ``"logs/*.parquet"`` work); they are aggregated with DuckDB without loading the
+        log into memory.
+    customer, date : str
+        Column names of the customer id and the transaction date.
+    amount : str, optional
+        Column with the spend per transaction; adds ``monetary_value`` columns.
+    period_end : date-like, optional
+        Last day of the calibration period (inclusive). Default: the last transaction date.
+    holdout_end : date-like, optional
+        Last day of a holdout period following ``period_end``; adds ``frequency_holdout``,
+        ``duration_holdout`` (and ``monetary_value_holdout``).
+    time_unit : {"D", "W", "M", "Y"} or float
+        Unit of ``recency``, ``T`` and ``duration_holdout`` (days, weeks, months, years,
+        or a number of days).
+    date_format : str, optional
+        ``strftime`` format of the dates (e.g. ``"%Y%m%d"``); inferred when omitted.
+    duplicates : {"error", "drop", "keep"}
+        What to do with rows that repeat customer, date and amount exactly: raise (the
+        default, because exports often repeat rows by mistake), drop the repeats (recorded
+        as exclusions) or keep them as separate purchases.
+    engine : {"auto", "pandas", "duckdb"}
+        ``"auto"`` uses pandas for DataFrames and DuckDB for paths.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by customer id, with ``frequency``, ``recency``, ``T`` (and
+        ``monetary_value``, holdout columns when requested). ``result.attrs`` holds
+        ``excluded`` (DataFrame with ``row`` and ``reason`` of every transaction left out),
+        ``period_end``, ``holdout_end`` and ``time_unit``.
+
+    Raises
+    ------
+    InputError
+        Missing columns, missing customer ids or dates, dates that do not parse, missing,
+        non-numeric or negative amounts, repeated rows (with ``duplicates="error"``), a
+        holdout that does not end after ``period_end``.
+
+    Warns
+    -----
+    FragileResultWarning
+        When transactions are left out (after the end of the observed period, customers
+        first seen in the holdout, dropped duplicates); they are listed in
+        ``result.attrs["excluded"]``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from expectlab.repeat import summarise_transactions
+    >>> log = pd.DataFrame({"customer_id": [1, 1, 1, 2],
+    ...                     "date": ["2024-01-01", "2024-01-15", "2024-03-04", "2024-02-05"],
+    ...                     "amount": [20.0, 35.0, 10.0, 12.5]})
+    >>> summarise_transactions(log, amount="amount", period_end="2024-02-26")
+                 frequency  recency    T  monetary_value
+    customer_id
+    1                    1      2.0  8.0            35.0
+    2                    0      0.0  3.0             0.0
+    """
+    if duplicates not in ("error", "drop", "keep"):
+        raise InputError(f"duplicates must be 'error', 'drop' or 'keep', got {duplicates!r}.")
+    if engine not in ("auto", "pandas", "duckdb"):
+        raise InputError(f"engine must be 'auto', 'pandas' or 'duckdb', got {engine!r}.")
+    unit_days = _unit_days(time_unit)
+    period_end = _as_day(period_end, "period_end")
+    holdout_end = _as_day(holdout_end, "holdout_end")
+    if period_end is not None and holdout_end is not None and holdout_end <= period_end:
+        raise InputError(
+            f"holdout_end ({holdout_end.date()}) must come after period_end "
+            f"({period_end.date()}). Pass a later holdout_end or leave it out."
+        )
+    is_frame = isinstance(log, pd.DataFrame)
+    if engine == "auto":
+        engine = "pandas" if is_frame else "duckdb"
+    if is_frame:
+        frame = log
+        if engine == "duckdb":
+            from .summaries_duckdb import aggregate_duckdb
+
+            days, excluded, period_end = aggregate_duckdb(
+                frame, customer, date, amount, period_end, holdout_end, date_format, duplicates)
+        else:
+            days, excluded, period_end = _aggregate_pandas(
+                frame, customer, date, amount, period_end, holdout_end, date_format, duplicates)
+    else:
+        paths = _paths(log)
+        if engine == "pandas":
+            frame = _read_paths(paths)
+            days, excluded, period_end = _aggregate_pandas(
+                frame, customer, date, amount, period_end, holdout_end, date_format, duplicates)
+        else:
+            from .summaries_duckdb import aggregate_duckdb
+
+            days, excluded, period_end = aggregate_duckdb(
+                paths, customer, date, amount, period_end, holdout_end, date_format, duplicates)
+    result = _finish(days, customer, amount, period_end, holdout_end, unit_days)
+    result.attrs["excluded"] = excluded
+    result.attrs["period_end"] = str(period_end.date())
+    result.attrs["holdout_end"] = None if holdout_end is None else str(holdout_end.date())
+    result.attrs["time_unit"] = time_unit
+    if len(excluded):
+        counts = excluded["reason"].value_counts()
+        parts = "; ".join(f"{n} {reason}" for reason, n in counts.items())
+        warnings.warn(
+            f"{len(excluded)} transactions were left out of the summary ({parts}). "
+            "They are listed in result.attrs['excluded'].",
+            FragileResultWarning,
+            stacklevel=2,
+        )
+    return result
+
+
+# -- shared finishing step ------------------------------------------------------------------
+def _finish(per_customer: pd.DataFrame, customer: str, amount: str | None,
+            period_end: pd.Timestamp, holdout_end: pd.Timestamp | None,
+            unit_days: float) -> pd.DataFrame:
+    """Turn per-customer dates and counts into frequency, recency, T (and spend)."""
+    first = pd.to_datetime(per_customer["first_day"]).to_numpy("datetime64[D]")
+    last = pd.to_datetime(per_customer["last_day"]).to_numpy("datetime64[D]")
+    end = np.datetime64(period_end.date(), "D")
+    out = pd.DataFrame(index=pd.Index(per_customer["customer"].to_numpy(), name=customer))
+    out["frequency"] = per_customer["n_days"].to_numpy(dtype=np.int64) - 1
+    out["recency"] = (last - first).astype(np.int64) / unit_days
+    out["T"] = (end - first).astype(np.int64) / unit_days
+    if amount is not None:
+        spend = per_customer["repeat_spend"].to_numpy(dtype=float)
+        freq = out["frequency"].to_numpy()
+        out["monetary_value"] = np.where(freq > 0, spend / np.maximum(freq, 1), 0.0)
+    if holdout_end is not None:
+        n_hold = per_customer["n_days_holdout"].to_numpy(dtype=np.int64)
+        out["frequency_holdout"] = n_hold
+        out["duration_holdout"] = float((holdout_end - period_end).days) / unit_days
+        if amount is not None:
+            spend_h = per_customer["spend_holdout"].to_numpy(dtype=float)
+            out["monetary_value_holdout"] = np.where(n_hold > 0, spend_h / np.maximum(n_hold, 1),
+                                                     0.0)
+    return out.sort_index()
+
+
+# -- pandas engine --------------------------------------------------------------------------
+def _paths(log: PathLike | Sequence[PathLike]) -> list[str]:
+    items = [log] if isinstance(log, (str, os.PathLike)) else list(log)
+    if not items:
+        raise InputError("No transaction files given. Pass a DataFrame, a path or a list of paths.")
+    paths = []
+    for item in items:
+        text = os.fspath(item)
+        if not any(ch in text for ch in "*?[") and not Path(text).exists():
+            raise InputError(f"Transaction file {text!r} does not exist. Check the path.")
+        suffix = Path(text).suffix.lower()
+        if suffix not in (".csv", ".parquet", ".pq", ".txt", ".gz"):
+            raise InputError(
+                f"Transaction file {text!r} is neither CSV nor Parquet (suffix {suffix!r}). "
+                "Export the log as .csv or .parquet."
+            )
+        paths.append(text)
+    return paths
+
+
+def _read_paths(paths: list[str]) -> pd.DataFrame:
+    import glob
+
+    frames = []
+    for pattern in paths:
+        for path in sorted(glob.glob(pattern)) or [pattern]:
+            if Path(path).suffix.lower() in (".parquet", ".pq"):
+                frames.append(pd.read_parquet(path))
+            else:
+                frames.append(pd.read_csv(path))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _parse_dates(values: pd.Series, date: str, date_format: str | None) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        parsed = values
+    else:
+        text = values if date_format is None else values.astype("string")
+        with warnings.catch_warnings():
+            # "could not infer format" is expected for mixed input; bad values are checked below
+            warnings.simplefilter("ignore", UserWarning)
+            parsed = pd.to_datetime(text, errors="coerce", format=date_format)
+    bad = parsed.isna() & values.notna()
+    if bad.any():
+        raise InputError(
+            f"Column {date!r} has dates that do not parse: {describe_offenders(values, bad)}. "
+            "Fix these values or pass date_format (e.g. date_format='%Y-%m-%d')."
+        )
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed.dt.normalize()
+
+
+def validate_log_frame(frame: pd.DataFrame, customer: str, date: str, amount: str | None,
+                       date_format: str | None) -> tuple[pd.Series, pd.Series | None]:
+    """Check ids, dates and amounts; return the parsed days and numeric amounts."""
+    require_columns(frame, [customer, date, amount], source="the transaction log")
+    if len(frame) == 0:
+        raise InputError("The transaction log has no rows. Pass a log with at least one purchase.")
+    missing_id = frame[customer].isna()
+    if missing_id.any():
+        raise InputError(
+            f"Column {customer!r} has missing customer ids: "
+            f"{describe_offenders(frame[customer], missing_id)}. "
+            "Remove these transactions or fill in the customer id."
+        )
+    missing_date = frame[date].isna()
+    if missing_date.any():
+        raise InputError(
+            f"Column {date!r} has missing dates: {describe_offenders(frame[date], missing_date)}. "
+            "Remove these transactions or fill in the date."
+        )
+    days = _parse_dates(frame[date], date, date_format)
+    money = None
+    if amount is not None:
+        raw = frame[amount]
+        money = pd.to_numeric(raw, errors="coerce").astype(float)
+        bad = money.isna() | ~np.isfinite(money)
+        if bad.any():
+            raise InputError(
+                f"Column {amount!r} has missing or non-numeric amounts: "
+                f"{describe_offenders(raw, bad)}. Fix or remove these transactions."
+            )
+        negative = money < 0
+        if negative.any():
+            raise InputError(
+                f"Column {amount!r} has negative amounts (returns or refunds?): "
+                f"{describe_offenders(raw, negative)}. Net returns against their purchases or "
+                "remove them before summarising; spend models need non-negative amounts."
+            )
+    return days, money
+
+
+def _aggregate_pandas(frame: pd.DataFrame, customer: str, date: str, amount: str | None,
+                      period_end: pd.Timestamp | None, holdout_end: pd.Timestamp | None,
+                      date_format: str | None, duplicates: str
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp]:
+    days, money = validate_log_frame(frame, customer, date, amount, date_format)
+    tx = pd.DataFrame({"customer": frame[customer].to_numpy(), "day": days.to_numpy()},
+                      index=frame.index)
+    tx["amount"] = 0.0 if money is None else money.to_numpy()
+    from .._results import ExclusionLog
+
+    excluded = ExclusionLog()
+    if duplicates != "keep":
+        keys = ["customer", "day", "amount"]
+        dup = tx.duplicated(keys, keep="first")
+        if dup.any():
+            if duplicates == "error":
+                shown = frame.loc[dup.to_numpy(), [customer, date] + ([amount] if amount else [])]
+                first = "; ".join(f"row {idx!r}: {tuple(row)}"
+                                  for idx, row in shown.head(5).iterrows())
+                raise InputError(
+                    f"The transaction log repeats {int(dup.sum())} rows exactly (same "
+                    f"{customer!r}, {date!r}{', ' + repr(amount) if amount else ''}); first "
+                    f"repeats: {first}. Pass duplicates='drop' to remove the repeats (they are "
+                    "recorded as exclusions) or duplicates='keep' if they are genuine separate "
+                    "purchases."
+                )
+            excluded.add_mask(tx, dup, "duplicate row")
+            tx = tx[~dup.to_numpy()]
+    if period_end is None:
+        period_end = pd.Timestamp(tx["day"].max())
+    if holdout_end is not None and holdout_end <= period_end:
+        raise InputError(
+            f"holdout_end ({holdout_end.date()}) must come after period_end "
+            f"({period_end.date()}, the last transaction date). Pass period_end explicitly."
+        )
+    stop = period_end if holdout_end is None else holdout_end
+    late = tx["day"] > stop
+    if late.any():
+        excluded.add_mask(tx, late, "after the end of the observed period")
+        tx = tx[~late.to_numpy()]
+    first_day = tx.groupby("customer")["day"].transform("min")
+    newcomer = first_day > period_end
+    if newcomer.any():
+        excluded.add_mask(tx, newcomer, "customer first seen after period_end")
+        tx = tx[~newcomer.to_numpy()]
+    if len(tx) == 0:
+        raise InputError(
+            f"No customer made a purchase on or before period_end ({period_end.date()}). "
+            "Pass a later period_end."
+        )
+    per_day = tx.groupby(["customer", "day"], sort=False, observed=True)["amount"].sum()
+    per_day = per_day.reset_index()
+    in_cal = per_day["day"] <= period_end
+    per_day["cal"] = in_cal.astype(np.int64)
+    per_day["hold"] = (~in_cal).astype(np.int64)
+    per_day["cal_amount"] = per_day["amount"].where(in_cal, 0.0)
+    per_day["hold_amount"] = per_day["amount"].where(~in_cal, 0.0)
+    per_day["cal_day"] = per_day["day"].where(in_cal)
+    grouped = per_day.groupby("customer", sort=True)
+    first_day = grouped["day"].min()
+    # the first occasion is always in calibration (newcomers were excluded above)
+    first_amount = per_day.loc[per_day.groupby("customer", sort=True)["day"].idxmin(),
+                               ["customer", "amount"]].set_index("customer")["amount"]
+    out = pd.DataFrame({
+        "customer": first_day.index.to_numpy(),
+        "first_day": first_day.to_numpy(),
+        "last_day": grouped["cal_day"].max().to_numpy(),
+        "n_days": grouped["cal"].sum().to_numpy(),
+        "repeat_spend": (grouped["cal_amount"].sum() - first_amount).to_numpy(),
+        "n_days_holdout": grouped["hold"].sum().to_numpy(),
+        "spend_holdout": grouped["hold_amount"].sum().to_numpy(),
+    })
+    return out, excluded.to_frame(), period_end
