@@ -326,7 +326,7 @@ def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
             )
         sheet_name = sheets[sheet] if isinstance(sheet, int) else sheet
         try:
-            frame = book.parse(sheet_name)
+            frame = pd.read_excel(book, sheet_name=sheet_name)
         except pd.errors.EmptyDataError:
             frame = pd.DataFrame()
     if frame.shape[1] == 0:

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""The README's two commands: ``python3 tasks.py report`` and ``python3 tasks.py test``.
+
+Both create a local virtual environment in ``.venv`` when needed and install expectlab
+with every extra into it (skipped when ``pyproject.toml`` has not changed since the last
+install), then:
+
+- ``report``: render the client-study template on the bundled example survey and print
+  where the HTML report is;
+- ``test``: run the unit tests and every notebook (nbval) in one pytest run; extra
+  arguments are passed to pytest.
+
+Only the Python standard library is used here, so this runs on a fresh machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".expectlab-install-stamp"
+
+
+def _run(cmd: list[str], **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)
+
+
+def ensure_environment() -> None:
+    """Create .venv and install expectlab[all] into it unless already up to date."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"expectlab needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    if not PYTHON.exists():
+        print(f"Creating a virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == digest:
+        return
+    _run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    _run([PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[all]"])
+    STAMP.write_text(digest)
+
+
+def report(extra: list[str]) -> int:
+    out = ROOT / "reports"
+    cmd = [BIN / "expectlab", "report", ROOT / "notebooks/templates/client_study.ipynb",
+           "--data", ROOT / "data/client_survey.sav", "--out", out, *extra]
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT).returncode
+
+
+def test(extra: list[str]) -> int:
+    env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    cmd = [PYTHON, "-m", "pytest", "tests", "notebooks",
+           "--nbval-lax", "--nbval-current-env",
+           "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
+           "--nbval-cell-timeout", "600",
+           "-p", "no:cacheprovider", "--durations", "20", *extra]
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, env=env).returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("report", "test"):
+        print(__doc__)
+        return 2
+    ensure_environment()
+    return {"report": report, "test": test}[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
