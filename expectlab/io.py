@@ -548,7 +548,7 @@ def _coerce_numeric(frame: pd.DataFrame, book: Codebook, name: str) -> pd.DataFr
         if var.is_numeric:
             if bad.any():
                 raise InputError(
-                    f"{name}, column {col!r} ({book.label(col)}): expected numbers"
+                    f"{name}, {_column_text(book, col)}: expected numbers"
                     f"{_scale_text(var)}, found non-numeric answers: "
                     f"{describe_offenders(series, bad)}. Declare these answers as missing "
                     "codes (missing_codes=[...] or 'missing:' in the codebook) or correct "
@@ -562,6 +562,11 @@ def _coerce_numeric(frame: pd.DataFrame, book: Codebook, name: str) -> pd.DataFr
             out = out.copy() if out is frame else out
             out[col] = coerced
     return out
+
+
+def _column_text(book: Codebook, col: str) -> str:
+    label = book.label(col)
+    return f"column {col!r}" if label == col else f"column {col!r} ({label})"
 
 
 def _scale_text(var: Variable) -> str:
@@ -581,8 +586,9 @@ def _check_scales(frame: pd.DataFrame, book: Codebook, name: str) -> None:
         bad = series.notna() & ((series < lo) | (series > hi))
         if bad.any():
             raise InputError(
-                f"{name}, column {col!r} ({book.label(col)}): values outside the declared "
-                f"scale{_scale_text(var)}: {describe_offenders(series, bad)}. If these are "
+                f"{name}, {_column_text(book, col)}: values outside the declared scale "
+                f"{_scale_text(var).replace(' on the scale ', '')}: "
+                f"{describe_offenders(series, bad)}. If these are "
                 "missing-value codes, declare them (missing_codes=[...] or 'missing:' in the "
                 "codebook); otherwise correct the data or the declared scale."
             )
