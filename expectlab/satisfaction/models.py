@@ -21,8 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ModelSpec", "MODELS", "ALIASES", "DEFAULT_MODELS", "basis_matrix", "resolve_name",
-           "constraint_matrix"]
+__all__ = [
+    "ALIASES",
+    "DEFAULT_MODELS",
+    "MODELS",
+    "ModelSpec",
+    "basis_matrix",
+    "constraint_matrix",
+    "resolve_name",
+]
 
 
 @dataclass(frozen=True)

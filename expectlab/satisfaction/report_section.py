@@ -1,0 +1,166 @@
+"""The satisfaction section of the client-study report.
+
+Shown in plain language for consultants: is "satisfaction = experience - expectation"
+(or "/ expectation") good enough on this client's data, what the fitted surface says,
+how respondents split into disconfirmation zones, and what lowering expectations or
+raising performance would do. All text that comes from the data goes through the
+escaping display helpers.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._display import heading, note, show_figure, show_table
+from .._errors import FragileResultWarning, InputError
+
+__all__ = ["client_section"]
+
+
+def _reliability(data: pd.DataFrame, items: dict[str, list[str]]) -> pd.DataFrame:
+    """Cronbach's alpha of each scale from the reader's helper (NaN when not computable)."""
+    from ..scales import cronbach_alpha
+
+    rows = []
+    for role, cols in items.items():
+        present = [c for c in cols if c in data.columns]
+        value, lower, upper = np.nan, np.nan, np.nan
+        if len(present) >= 2:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    rel = cronbach_alpha(data[present])
+                value, (lower, upper) = rel.alpha, rel.ci
+            except InputError:
+                pass
+        rows.append({"scale": role, "items": len(cols), "cronbach_alpha": value,
+                     "lower": lower, "upper": upper})
+    return pd.DataFrame(rows).set_index("scale")
+
+_SCORES = ("expectation", "experience", "satisfaction")
+
+
+def client_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
+    """Display the satisfaction section; return True when shown, False when skipped.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The survey after reading, with scale-score columns ``expectation``,
+        ``experience`` and ``satisfaction``.
+    params : dict
+        Report parameters; uses ``expectation_items``, ``experience_items``,
+        ``satisfaction_items`` (the section is skipped when any is missing or empty),
+        ``weight_column``, ``scale_min``, ``scale_max``, ``random_state`` and ``n_boot``.
+
+    Examples
+    --------
+    >>> from expectlab.simulate.satisfaction import simulate_satisfaction
+    >>> sim = simulate_satisfaction(n=300, random_state=3)
+    >>> params = {"expectation_items": ["exp_1", "exp_2", "exp_3"],
+    ...           "experience_items": ["perf_1", "perf_2", "perf_3"],
+    ...           "satisfaction_items": ["sat_1", "sat_2", "sat_3"],
+    ...           "random_state": 1, "n_boot": 200}
+    >>> client_section(sim.data, params)  # doctest: +SKIP
+    True
+    """
+    import matplotlib.pyplot as plt
+
+    from .regression import SatisfactionRegression
+
+    heading("Satisfaction: expectations versus experience")
+    items = {role: params.get(f"{role}_items") for role in _SCORES}
+    missing_params = [f"{role}_items" for role, cols in items.items() if not cols]
+    if missing_params:
+        note("Section skipped: the report parameters do not name the "
+             + ", ".join(missing_params) + ".")
+        return False
+    missing_cols = [c for c in _SCORES if c not in data.columns]
+    if missing_cols:
+        note("Section skipped: the survey has no scale scores for " + ", ".join(missing_cols)
+             + ".")
+        return False
+
+    lo, hi = params.get("scale_min", 1), params.get("scale_max", 7)
+    weight = params.get("weight_column") or None
+    if weight is not None and weight not in data.columns:
+        weight = None
+    models = None if lo is not None and lo > 0 else [
+        "difference", "additive", "interaction", "asymmetric", "full", "SQD", "SSQD", "RR",
+        "SRR"]
+    model = SatisfactionRegression(
+        models=models, scale=None if lo is None or hi is None else (lo, hi),
+        n_boot=int(params.get("n_boot") or 500), random_state=params.get("random_state"),
+        progress=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FragileResultWarning)
+        try:
+            model.fit(data, satisfaction="satisfaction", expectation="expectation",
+                      experience="experience", weights=weight)
+        except InputError as exc:
+            note(f"The satisfaction analysis could not be run on these data: {exc}",
+                 kind="warning")
+            return False
+    for w in caught:
+        if issubclass(w.category, FragileResultWarning):
+            note(str(w.message), kind="warning")
+
+    note("Practitioners often score satisfaction as experience minus expectation (the "
+         "difference formula) or experience divided by expectation (the ratio formula). "
+         "Both are special cases of a more flexible model. This section tests whether they "
+         "fit this survey, using the scale scores of "
+         f"{model.n_obs_} respondents" + (" weighted by the survey weights." if weight else "."))
+    rel = _reliability(data, items)
+    show_table(rel, decimals=2, caption="Reliability of the three scales (Cronbach's alpha; "
+               "0.7 or more is usually considered adequate)")
+    if len(model.excluded_):
+        note(f"{len(model.excluded_)} respondents were left out because of missing answers.")
+
+    for name in ("difference", "ratio"):
+        if name in model.results_:
+            note(str(model.verdict(name)))
+    cols = ["label", "r2", "adj_r2", "aic", "delta_aic", "p_vs_full"]
+    main = [m for m in ("difference", "ratio", "additive", "interaction", "asymmetric",
+                        "full", "SQD", "RR") if m in model.results_]
+    show_table(model.comparison_.loc[main, cols], decimals=3,
+               caption="Model comparison: higher R squared and lower AIC are better; a small "
+               "p_vs_full (below 0.05) means the simpler formula misses part of the pattern")
+
+    surf = model.surface("full").loc[["a1", "a2", "a3", "a4"],
+                                     ["estimate", "lower", "upper", "boot_lower", "boot_upper"]]
+    show_table(surf, decimals=3, caption="Shape of the surface: a1/a2 slope and curvature "
+               "where experience equals expectation, a3/a4 where they diverge")
+    note("a1 > 0: satisfaction rises when expectations and experience are both higher. "
+         "a3 > 0: satisfaction is higher when experience exceeds expectation than the "
+         "reverse. a4 < 0: satisfaction falls off on both sides of matched expectations.")
+    fig, ax = plt.subplots(figsize=(6.5, 5.5))
+    model.plot_contour(ax=ax)
+    show_figure(fig)
+
+    la = model.loss_aversion() if "asymmetric" in model.results_ else None
+    if la is not None:
+        show_table(la[["estimate", "lower", "upper"]], decimals=2,
+                   caption="Gains and losses: slope of satisfaction per scale point above "
+                   "(g+) and below (g-) expectations")
+        fig, ax = plt.subplots(figsize=(6.5, 4.5))
+        model.plot_asymmetry(ax=ax)
+        show_figure(fig)
+
+    zones = model.zones()[["n", "share", "mean_satisfaction", "lower", "upper"]]
+    show_table(zones, decimals=2, caption="Disconfirmation zones by experience minus "
+               "expectation (cut points -1.5, -0.5, 0.5, 1.5 scale points)")
+
+    rows = {}
+    for label, kw in (("expectations lowered by 0.5", {"expectation_shift": -0.5}),
+                      ("performance raised by 1", {"experience_shift": 1.0})):
+        wi = model.what_if(**kw)
+        rows[label] = wi.loc["change", ["estimate", "lower", "upper", "clipped_share"]]
+    show_table(pd.DataFrame(rows).T, decimals=3,
+               caption="What if: change in mean predicted satisfaction (full model)")
+    note("These what-if numbers hold only inside the range of answers observed; the model "
+         "cannot say how expectations would react to a change in performance.")
+    return True
