@@ -12,7 +12,7 @@ import pandas as pd
 
 from .._errors import InputError, describe_offenders, require_columns
 from .._results import ExclusionLog
-from .answers import ANSWER_SETS, compatible_sets, detect_answer_set, normalise_label, to_codes
+from .answers import ANSWER_SETS, compatible_sets, detect_answer_set, to_codes
 from .classify import _table_rows, classify_codes
 
 # functional / dysfunctional scores of the continuous analysis (DuMouchel), codes 1..5
@@ -134,6 +134,8 @@ def prepare(
         imp = imp_s.to_numpy(dtype=float)
 
     waves = sorted(pd.unique(data.loc[keep, wave])) if wave is not None else [None]
+    # plain Python scalars, so wave labels print as 1 rather than np.int64(1)
+    waves = [w_.item() if isinstance(w_, np.generic) else w_ for w_ in waves]
     wave_values = data[wave].to_numpy() if wave is not None else None
     tables = {w_: _table_name(t) for w_, t in _per_wave(table, waves, "table").items()}
     table_objs = _per_wave(table, waves, "table")
@@ -151,8 +153,11 @@ def prepare(
         fc, name = to_codes(f_col, chosen, column=functional)
         dc, _ = to_codes(d_col, chosen, column=dysfunctional)
         used_sets[w_] = name
-        labels = {normalise_label(v) for v in pd.concat([f_col.dropna(), d_col.dropna()])}
-        compatible[w_] = compatible_sets(labels) if name in ANSWER_SETS else [name]
+        if name in ANSWER_SETS and name != "codes 1-5":
+            both = pd.concat([f_col.dropna(), d_col.dropna()]).to_numpy(dtype=object)
+            compatible[w_] = compatible_sets(pd.unique(both))
+        else:
+            compatible[w_] = [name]
         f_codes[in_wave] = fc
         d_codes[in_wave] = dc
         cats[in_wave] = classify_codes(fc, dc, table_objs[w_])
@@ -177,7 +182,7 @@ def prepare(
         "importance": imp[keep] if imp is not None else np.nan,
     })
     keys = ["respondent", "attribute", "wave", "segment"]
-    dup = frame.duplicated(keys, keep=False).to_numpy()
+    dup = frame.duplicated(keys, keep="first").to_numpy()
     if dup.any():
         shown = frame.loc[dup, ["row", "respondent", "attribute"]].head(5)
         desc = ", ".join(f"row {r!r} (respondent {p!r}, attribute {a!r})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
 from .._errors import InputError, require_columns

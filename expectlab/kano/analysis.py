@@ -1,0 +1,402 @@
+"""Per-attribute Kano analysis with bootstrap uncertainty: :class:`KanoAnalysis`."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from .._errors import FragileResultWarning, InputError
+from .._resample import check_random_state, iter_bootstrap_weights, percentile_interval, progress
+from .._results import FittedModelMixin
+from ._data import D_SCORES, F_SCORES, Prepared, prepare
+from .classify import CATEGORIES
+from .statistics import aom_category, better_worse, category_strength, fong_test, modal_category
+
+__all__ = ["KanoAnalysis", "group_statistics"]
+
+# columns of the per-group sufficient statistics: six weighted category counts, then
+# weighted sums of the functional and dysfunctional scores, of importance, the weight of
+# answers with importance, and the total weight
+_N_STATS = 11
+_FSUM, _DSUM, _ISUM, _IW, _TOT = 6, 7, 8, 9, 10
+_BOOT_CHUNK = 100  # fixed so replicates do not depend on memory heuristics
+
+
+def _stat_matrix(frame: pd.DataFrame, group: np.ndarray, n_groups: int,
+                 resp: np.ndarray, n_resp: int) -> sparse.csr_matrix:
+    """Respondent x (group, statistic) matrix of weighted sufficient statistics."""
+    w = frame["weight"].to_numpy(dtype=float)
+    cat = frame["cat"].to_numpy().astype(np.int64)
+    f = F_SCORES[frame["f"].to_numpy().astype(np.int64)]
+    d = D_SCORES[frame["d"].to_numpy().astype(np.int64)]
+    imp = frame["importance"].to_numpy(dtype=float)
+    has_imp = np.isfinite(imp)
+    base = group.astype(np.int64) * _N_STATS
+    cols = [base + cat, base + _FSUM, base + _DSUM, base + _ISUM, base + _IW, base + _TOT]
+    vals = [w, w * f, w * d, np.where(has_imp, w * np.nan_to_num(imp), 0.0),
+            w * has_imp, w]
+    rows = np.tile(resp, len(cols))
+    return sparse.csr_matrix((np.concatenate(vals), (rows, np.concatenate(cols))),
+                             shape=(n_resp, n_groups * _N_STATS))
+
+
+def group_statistics(stats: np.ndarray) -> dict[str, np.ndarray]:
+    """Better, Worse and the score means from sufficient statistics ``(..., G, 11)``."""
+    counts = stats[..., :6]
+    better, worse = better_worse(counts)
+    tot = stats[..., _TOT]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            "better": better,
+            "worse": worse,
+            "functional_mean": stats[..., _FSUM] / tot,
+            "dysfunctional_mean": stats[..., _DSUM] / tot,
+            "importance": stats[..., _ISUM] / stats[..., _IW],
+        }
+
+
+class KanoAnalysis(FittedModelMixin):
+    """Kano classification per attribute (and wave / segment) with uncertainty.
+
+    For each attribute: counts and shares of the six categories, the modal category with
+    the M > O > A > I rule for near ties, the (A+O+M) vs (I+R+Q) rule, category and total
+    strength, Fong's test, Better / Worse (Berger et al. 1993), the continuous functional
+    and dysfunctional means (scores 4, 2, 0, -1, -2 and -2, -1, 0, 2, 4; DuMouchel), mean
+    self-stated importance, and for every estimate a percentile interval from a bootstrap
+    over respondents, plus the bootstrap probability that each category is the modal one.
+
+    Parameters
+    ----------
+    table : {"standard", "strict"}, 5 x 5 letters, or dict wave -> table
+        Evaluation table.
+    answer_set : None, str, dict label -> code, or dict wave -> set
+        Answer wording; ``None`` detects it (per wave) from the labels. Codes 1-5 need none.
+    alpha : float
+        1 - confidence level of the intervals.
+    n_boot : int
+        Bootstrap replicates (respondents resampled with all their answers). ``0`` skips
+        the intervals.
+    tie_rule : {"fong", "exact"} or float
+        Which counts count as a near tie of the largest one (see
+        :func:`expectlab.kano.statistics.modal_category`).
+    fong_z : float
+        Critical value of Fong's test (1.65 as published).
+    min_n : int
+        Fewer usable answers than this for an attribute trigger a warning.
+    random_state : int, Generator or None
+        Seed of the bootstrap.
+    progress : bool
+        Show a progress bar during the bootstrap.
+
+    Attributes
+    ----------
+    summary : pandas.DataFrame
+        One row per attribute (x wave x segment when given).
+    shares_ : pandas.DataFrame
+        Category shares (weighted when weights are given).
+    answer_sets_ : dict
+        Answer set used per wave (key ``None`` without waves).
+    n_obs_ : int
+        Usable answer pairs.
+    excluded_ : pandas.DataFrame
+        Rows left out, with the reason.
+
+    Notes
+    -----
+    With survey weights the category columns hold weighted counts rescaled to sum to
+    ``n``; Fong's test then uses Kish's effective sample size. Respondents are resampled
+    as a whole, so the same id in several waves is treated as the same person.
+
+    Examples
+    --------
+    >>> import pandas as pd, expectlab
+    >>> data = pd.DataFrame({"id": [1, 2, 3, 4], "attribute": "App",
+    ...                      "f": [1, 1, 2, 1], "d": [5, 5, 5, 3]})
+    >>> import warnings; warnings.simplefilter("ignore")
+    >>> ka = expectlab.KanoAnalysis(n_boot=50, random_state=1, progress=False).fit(
+    ...     data, respondent="id", attribute="attribute", functional="f", dysfunctional="d")
+    >>> ka.summary.loc["App", ["n", "A", "O", "M"]].astype(int).tolist()
+    [4, 1, 2, 1]
+    >>> # with 4 answers Fong's test cannot separate O (2) from M (1): M > O decides
+    >>> ka.summary.loc["App", ["modal", "category"]].tolist()
+    ['O', 'M']
+    """
+
+    _summary_title = "Kano analysis"
+
+    def __init__(self, table: Any = "standard", answer_set: Any = None, alpha: float = 0.05,
+                 n_boot: int = 1000, tie_rule: str | float = "fong", fong_z: float = 1.65,
+                 min_n: int = 100, random_state: Any = None, progress: bool = True) -> None:
+        self.table = table
+        self.answer_set = answer_set
+        self.alpha = alpha
+        self.n_boot = n_boot
+        self.tie_rule = tie_rule
+        self.fong_z = fong_z
+        self.min_n = min_n
+        self.random_state = random_state
+        self.progress = progress
+
+    # ------------------------------------------------------------------------------------
+    def _check_params(self) -> None:
+        if not (isinstance(self.alpha, float | int) and 0 < self.alpha < 1):
+            raise InputError(f"alpha must lie between 0 and 1, got {self.alpha!r}.")
+        if not isinstance(self.n_boot, int | np.integer) or self.n_boot < 0:
+            raise InputError(f"n_boot must be a non-negative integer, got {self.n_boot!r}.")
+        if not (self.tie_rule in ("fong", "exact") or (
+                isinstance(self.tie_rule, float | int) and 0 <= self.tie_rule < 1)):
+            raise InputError(
+                f"tie_rule must be 'fong', 'exact' or a share between 0 and 1, got "
+                f"{self.tie_rule!r}."
+            )
+        check_random_state(self.random_state)
+
+    def fit(self, data: pd.DataFrame, *, respondent: str, attribute: str, functional: str,
+            dysfunctional: str, wave: str | None = None, segment: str | None = None,
+            weight: str | None = None, importance: str | None = None) -> KanoAnalysis:
+        """Classify every answer pair and summarise per attribute (x wave x segment).
+
+        Parameters
+        ----------
+        data : pandas.DataFrame
+            Tidy data, one row per respondent x attribute (x wave); see
+            :func:`expectlab.kano.reshape_wide` for wide exports.
+        respondent, attribute, functional, dysfunctional : str
+            Column names.
+        wave, segment, weight, importance : str, optional
+            Column names of the survey wave, a segment, survey weights and self-stated
+            importance.
+
+        Returns
+        -------
+        KanoAnalysis
+            ``self``, fitted.
+        """
+        self._check_params()
+        prep = prepare(data, respondent=respondent, attribute=attribute,
+                       functional=functional, dysfunctional=dysfunctional, wave=wave,
+                       segment=segment, weight=weight, importance=importance,
+                       table=self.table, answer_set=self.answer_set)
+        self._wave, self._segment = wave, segment
+        self._importance = importance
+        self._compute(prep)
+        self._fitted = True
+        self._warn()
+        return self
+
+    # ------------------------------------------------------------------------------------
+    def _group_keys(self) -> list[str]:
+        keys = ["attribute"]
+        if self._wave is not None:
+            keys.append("wave")
+        if self._segment is not None:
+            keys.append("segment")
+        return keys
+
+    def _compute(self, prep: Prepared) -> None:
+        frame = prep.frame
+        keys = self._group_keys()
+        # attributes keep the order in which they first appear; waves/segments are sorted
+        attr_order = pd.unique(frame["attribute"])
+        frame = frame.assign(attribute=pd.Categorical(frame["attribute"], attr_order))
+        grouped = frame.groupby(keys, sort=True, observed=True)
+        group = grouped.ngroup().to_numpy()
+        index = pd.MultiIndex.from_frame(grouped.size().reset_index()[keys]) if len(keys) > 1 \
+            else pd.Index(grouped.size().index.astype(str), name="attribute")
+        if len(keys) > 1:
+            index = index.set_levels(index.levels[0].astype(str), level=0)
+        n_groups = len(index)
+        resp_codes, resp_uniques = pd.factorize(frame["respondent"])
+        mat = _stat_matrix(frame, group, n_groups, resp_codes, len(resp_uniques))
+        point = np.asarray(mat.sum(axis=0)).reshape(n_groups, _N_STATS)
+        n = np.bincount(group, minlength=n_groups)
+        w = frame["weight"].to_numpy(dtype=float)
+        w_sum = np.bincount(group, weights=w, minlength=n_groups)
+        w_sq = np.bincount(group, weights=w * w, minlength=n_groups)
+        n_eff = w_sum**2 / w_sq  # Kish; equals n without weights
+        if self._weighted(prep):
+            counts = point[:, :6] / w_sum[:, None] * n[:, None]  # weighted, summing to n
+            counts_eff = point[:, :6] / w_sum[:, None] * n_eff[:, None]
+        else:
+            counts = counts_eff = point[:, :6]  # exact integers, no rescaling round-off
+
+        stats = group_statistics(point)
+        fong_diff, fong_limit, fong_sig = fong_test(counts_eff, z=self.fong_z)
+        if self._weighted(prep):
+            # report the test on the scale of the counts shown
+            scale = n / n_eff
+            fong_diff, fong_limit = fong_diff * scale, fong_limit * scale
+        modal = modal_category(counts_eff, tie_rule=self.tie_rule, z=self.fong_z)
+        strict = modal_category(counts_eff, tie_rule="exact")
+        aom = aom_category(counts_eff)
+        strength, total_strength = category_strength(counts_eff)
+
+        out = pd.DataFrame(index=index)
+        out["n"] = n
+        for k, c in enumerate(CATEGORIES):
+            out[c] = counts[:, k] if self._weighted(prep) else counts[:, k].round().astype(int)
+        letters = np.array(CATEGORIES, dtype=object)
+        out["category"] = letters[modal]
+        out["modal"] = letters[strict]
+        out["category_aom"] = letters[aom]
+        out["category_strength"] = strength
+        out["total_strength"] = total_strength
+        out["fong_diff"] = fong_diff
+        out["fong_limit"] = fong_limit
+        out["fong_significant"] = fong_sig
+        reps = self._bootstrap(mat, n_groups, prep) if self.n_boot else None
+        names = ["better", "worse", "functional_mean", "dysfunctional_mean"]
+        if self._importance is not None:
+            names.append("importance")
+        for name in names:
+            out[name] = stats[name]
+            if reps is not None:
+                rep = reps["stats"][name]
+                lo, hi = percentile_interval(rep, self.alpha, axis=0)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    out[f"{name}_se"] = np.nanstd(rep, axis=0, ddof=1)
+                out[f"{name}_lower"], out[f"{name}_upper"] = lo, hi
+            else:
+                out[f"{name}_se"] = out[f"{name}_lower"] = out[f"{name}_upper"] = np.nan
+        for k, c in enumerate(CATEGORIES):
+            out[f"p_modal_{c}"] = (reps["modal"] == k).mean(axis=0) if reps is not None \
+                else np.nan
+        if self._wave is not None:
+            level = index.get_level_values("wave")
+            out["answer_set"] = [prep.answer_sets[w_] for w_ in level]
+        else:
+            out["answer_set"] = prep.answer_sets[None]
+
+        self.summary_ = out
+        shares = counts / n[:, None]
+        self.shares_ = pd.DataFrame(shares, index=index, columns=list(CATEGORIES))
+        self.answer_sets_ = dict(prep.answer_sets)
+        self.tables_ = dict(prep.tables)
+        self.wording_changed_ = prep.wording_changed
+        self.n_obs_ = int(len(prep.frame))
+        self.n_respondents_ = int(len(resp_uniques))
+        self.excluded_ = prep.excluded.to_frame()
+        self.replicates_ = reps
+        self._prepared = prep
+
+    @staticmethod
+    def _weighted(prep: Prepared) -> bool:
+        return not prep.frame["weight"].eq(1.0).all()
+
+    def _bootstrap(self, mat: sparse.csr_matrix, n_groups: int, prep: Prepared) -> dict:
+        rng = check_random_state(self.random_state)
+        n_resp = mat.shape[0]
+        mat_t = mat.T.tocsr()
+        chunks = []
+        gen = iter_bootstrap_weights(n_resp, self.n_boot, rng, chunk_size=_BOOT_CHUNK)
+        n_chunks = -(-self.n_boot // _BOOT_CHUNK)
+        for wts in progress(gen, enabled=self.progress, total=n_chunks, desc="Kano bootstrap"):
+            chunks.append(np.asarray((mat_t @ wts.T).T).reshape(len(wts), n_groups, _N_STATS))
+        rep = np.concatenate(chunks, axis=0)
+        # the modal category is judged on counts scaled to the effective sample size
+        frame = prep.frame
+        w = frame["weight"].to_numpy(dtype=float)
+        grp = self._group_index(frame)
+        w_sum = np.bincount(grp, weights=w, minlength=n_groups)
+        n_eff = w_sum**2 / np.bincount(grp, weights=w * w, minlength=n_groups)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scaled = rep[..., :6] / rep[..., _TOT][..., None] * n_eff[None, :, None]
+        # "probability of being the modal category": the plain largest count per replicate
+        modal = modal_category(np.nan_to_num(scaled), tie_rule="exact")
+        return {"stats": group_statistics(rep), "modal": modal, "raw": rep}
+
+    def _group_index(self, frame: pd.DataFrame) -> np.ndarray:
+        keys = self._group_keys()
+        attr_order = pd.unique(frame["attribute"])
+        frame = frame.assign(attribute=pd.Categorical(frame["attribute"], attr_order))
+        return frame.groupby(keys, sort=True, observed=True).ngroup().to_numpy()
+
+    def _warn(self) -> None:
+        s = self.summary_
+        small = s.index[s["n"] < self.min_n]
+        if len(small):
+            warnings.warn(
+                f"Fewer than {self.min_n} usable answers for {len(small)} group(s), first: "
+                f"{', '.join(map(_label, small[:5]))}. Categories and Better/Worse are "
+                "fragile at this size; read the intervals.", FragileResultWarning,
+                stacklevel=3)
+        weak = s.index[~s["fong_significant"].astype(bool)]
+        if len(weak):
+            warnings.warn(
+                f"Fong's test does not support the modal category for {len(weak)} group(s), "
+                f"first: {', '.join(map(_label, weak[:5]))}. The two largest categories are "
+                "not significantly different; the near-tie rule M > O > A > I decided.",
+                FragileResultWarning, stacklevel=3)
+        if self.wording_changed_:
+            warnings.warn(
+                "The answer wording or evaluation table differs between waves "
+                f"({self.answer_sets_}; tables {self.tables_}); differences between waves may "
+                "reflect the questionnaire rather than customers.", FragileResultWarning,
+                stacklevel=3)
+
+    # ------------------------------------------------------------------------------------
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per attribute (x wave x segment): counts, categories, tests, estimates
+        with standard errors and percentile intervals, modal-category probabilities."""
+        self._check_fitted()
+        return self.summary_
+
+    def _summary_notes(self) -> list[str]:
+        notes = super()._summary_notes()
+        notes.append(f"Respondents: {self.n_respondents_}; bootstrap replicates: {self.n_boot}; "
+                     f"intervals: {100 * (1 - self.alpha):g}% percentile")
+        sets = sorted({str(v) for v in self.answer_sets_.values()})
+        notes.append(f"Answer set(s): {', '.join(sets)}; table(s): "
+                     f"{', '.join(sorted(set(self.tables_.values())))}")
+        return notes
+
+    def print_summary(self, decimals: int = 3, style: str | None = None,
+                      full: bool = False) -> None:
+        """Print the summary: by default the key columns as text; ``full=True`` prints
+        every column; ``style="html"`` / ``"latex"`` render the full table."""
+        self._check_fitted()
+        if style not in (None, "ascii") or full:
+            return super().print_summary(decimals=decimals, style=style)
+        key = ["n", *CATEGORIES, "category", "fong_significant", "better", "better_lower",
+               "better_upper", "worse", "worse_lower", "worse_upper"]
+        if self._importance is not None:
+            key.append("importance")
+        with pd.option_context("display.width", 120, "display.max_columns", 50):
+            print(self._summary_title)
+            for line in self._summary_notes():
+                print(line)
+            print(self.summary_[key].round(decimals).to_string())
+
+    # plots ------------------------------------------------------------------------------
+    def plot_better_worse(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Better-Worse scatter with interval bars; see
+        :func:`expectlab.kano.plots.plot_better_worse`."""
+        from .plots import plot_better_worse
+
+        self._check_fitted()
+        return plot_better_worse(self.summary_, ax=ax, **kwargs)
+
+    def plot_means(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Functional / dysfunctional mean plot; see :func:`expectlab.kano.plots.plot_means`."""
+        from .plots import plot_means
+
+        self._check_fitted()
+        return plot_means(self.summary_, ax=ax, **kwargs)
+
+    def plot_shares(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Stacked category shares per attribute; see
+        :func:`expectlab.kano.plots.plot_shares`."""
+        from .plots import plot_shares
+
+        self._check_fitted()
+        return plot_shares(self.shares_, ax=ax, **kwargs)
+
+
+def _label(key: Any) -> str:
+    return " / ".join(map(str, key)) if isinstance(key, tuple) else str(key)
