@@ -269,7 +269,10 @@ def _read_text(path: Path, sep: str, encoding: str | None) -> pd.DataFrame:
     encoding = encoding or "utf-8-sig"
     try:
         with open(path, newline="", encoding=encoding) as handle:
-            header = next(csv.reader(handle, delimiter=sep), None)
+            reader = csv.reader(handle, delimiter=sep)
+            header = next(reader, None)
+            # Records as the csv module sees them: the parsed table must have as many.
+            n_records = sum(1 for _ in reader)
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{name} is not valid {encoding} text ({exc.reason} at byte {exc.start}). "
@@ -296,6 +299,15 @@ def _read_text(path: Path, sep: str, encoding: str | None) -> pd.DataFrame:
             "(or the file's encoding) to read_survey."
         ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    expected = [h.strip() for h in header]
+    if list(frame.columns) != expected or len(frame) != n_records:
+        raise InputError(
+            f"{name}: the table could not be read unambiguously: the file has "
+            f"{len(expected)} columns and {n_records} data rows, but parsing found "
+            f"{frame.shape[1]} columns and {len(frame)} rows. This usually comes from line "
+            "breaks or quote characters inside answers or column names; re-export the file "
+            "with every text field quoted, or remove line breaks from the answers."
+        )
     return frame
 
 
