@@ -36,7 +36,7 @@ def _run(cmd: list[str], **kwargs) -> None:
 
 def ensure_environment() -> None:
     """Create .venv and install expectlab[all] into it unless already up to date."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py may run on an older python3
         sys.exit(f"expectlab needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating a virtual environment in {VENV}", flush=True)

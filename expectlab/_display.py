@@ -48,8 +48,8 @@ def show_table(table: pd.DataFrame | pd.Series, *, decimals: int = 3, caption: s
 
 def show_figure(fig) -> None:
     """Show a matplotlib figure once and close it so it is not drawn twice."""
-    from IPython.display import display
     import matplotlib.pyplot as plt
+    from IPython.display import display
 
     display(fig)
     plt.close(fig)

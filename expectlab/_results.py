@@ -68,7 +68,7 @@ class FittedModelMixin:
                  not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
         return {name: getattr(self, name) for name in names}
 
-    def set_params(self, **params: Any) -> "FittedModelMixin":
+    def set_params(self, **params: Any) -> FittedModelMixin:
         valid = self.get_params()
         for key, value in params.items():
             if key not in valid:
