@@ -39,6 +39,8 @@ _LAZY = {
     "BetaGeo": "expectlab.repeat",
     "ParetoNBD": "expectlab.repeat",
     "GammaGamma": "expectlab.repeat",
+    "BetaGeoBeta": "expectlab.repeat",
+    "ShiftedBetaGeometric": "expectlab.repeat",
 }
 _SUBPACKAGES = {"kano", "satisfaction", "loyalty", "repeat", "simulate", "io", "scales",
                 "report", "plotting"}

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .._errors import FragileResultWarning, InputError, describe_offenders, require_columns
 
-__all__ = ["summarise_transactions", "TIME_UNITS"]
+__all__ = ["TIME_UNITS", "summarise_transactions"]
 
 #: Length of each named time unit in days.
 TIME_UNITS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12.0, "Y": 365.25}
@@ -99,7 +99,8 @@ def summarise_transactions(
     duplicates : {"error", "drop", "keep"}
         What to do with rows that repeat customer, date and amount exactly: raise (the
         default, because exports often repeat rows by mistake), drop the repeats (recorded
-        as exclusions) or keep them as separate purchases.
+        as exclusions) or keep them as separate purchases. Only checked when ``amount`` is
+        given: without amounts, same-day rows form one purchase occasion anyway.
     engine : {"auto", "pandas", "duckdb"}
         ``"auto"`` uses pandas for DataFrames and DuckDB for paths.
 
@@ -132,11 +133,13 @@ def summarise_transactions(
     >>> log = pd.DataFrame({"customer_id": [1, 1, 1, 2],
     ...                     "date": ["2024-01-01", "2024-01-15", "2024-03-04", "2024-02-05"],
     ...                     "amount": [20.0, 35.0, 10.0, 12.5]})
-    >>> summarise_transactions(log, amount="amount", period_end="2024-02-26")
-                 frequency  recency    T  monetary_value
-    customer_id
-    1                    1      2.0  8.0            35.0
-    2                    0      0.0  3.0             0.0
+    >>> summary = summarise_transactions(log, amount="amount", period_end="2024-02-26",
+    ...                                  holdout_end="2024-03-31")
+    >>> columns = ["customer_id", "frequency", "recency", "T", "frequency_holdout"]
+    >>> print(summary.reset_index()[columns].to_string(index=False))
+     customer_id  frequency  recency   T  frequency_holdout
+               1          1      2.0 8.0                  1
+               2          0      0.0 3.0                  0
     """
     if duplicates not in ("error", "drop", "keep"):
         raise InputError(f"duplicates must be 'error', 'drop' or 'keep', got {duplicates!r}.")
@@ -254,12 +257,26 @@ def _read_paths(paths: list[str]) -> pd.DataFrame:
 def _parse_dates(values: pd.Series, date: str, date_format: str | None) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = values
+    elif date_format is None and pd.api.types.is_numeric_dtype(values):
+        # pandas would read 19970101 as nanoseconds since 1970: refuse instead of guessing
+        raise InputError(
+            f"Column {date!r} holds numbers ({values.dtype}), not dates. Pass date_format "
+            "(e.g. date_format='%Y%m%d' for values like 19970101)."
+        )
+    elif date_format is not None:
+        parsed = pd.to_datetime(values.astype("string"), errors="coerce", format=date_format)
     else:
-        text = values if date_format is None else values.astype("string")
-        with warnings.catch_warnings():
-            # "could not infer format" is expected for mixed input; bad values are checked below
-            warnings.simplefilter("ignore", UserWarning)
-            parsed = pd.to_datetime(text, errors="coerce", format=date_format)
+        # ISO 8601 first (dates and date-times may be mixed, as DuckDB accepts them); if
+        # that leaves values unparsed, let pandas infer the format and keep the better try
+        parsed = pd.to_datetime(values, errors="coerce", format="ISO8601")
+        n_bad = int((parsed.isna() & values.notna()).sum())
+        if n_bad:
+            with warnings.catch_warnings():
+                # "could not infer format" is expected here; bad values are reported below
+                warnings.simplefilter("ignore", UserWarning)
+                inferred = pd.to_datetime(values, errors="coerce")
+            if int((inferred.isna() & values.notna()).sum()) < n_bad:
+                parsed = inferred
     bad = parsed.isna() & values.notna()
     if bad.any():
         raise InputError(
@@ -322,9 +339,12 @@ def _aggregate_pandas(frame: pd.DataFrame, customer: str, date: str, amount: str
     from .._results import ExclusionLog
 
     excluded = ExclusionLog()
-    if duplicates != "keep":
-        keys = ["customer", "day", "amount"]
-        dup = tx.duplicated(keys, keep="first")
+    # Without amounts, repeated rows cannot change the summary (purchases on one day are one
+    # occasion), so they are only checked when amounts are summed.
+    if duplicates != "keep" and amount is not None:
+        # exact repeats of the raw columns (two purchases at different times of one day
+        # are not duplicates)
+        dup = frame[[customer, date] + ([amount] if amount else [])].duplicated(keep="first")
         if dup.any():
             if duplicates == "error":
                 shown = frame.loc[dup.to_numpy(), [customer, date] + ([amount] if amount else [])]

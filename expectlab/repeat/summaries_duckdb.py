@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._errors import InputError, describe_offenders, require_columns
+from .._errors import InputError, require_columns
 
 
 def _quote(name: str) -> str:
@@ -38,9 +38,11 @@ def _source(con: Any, log: Any) -> tuple[str, list[str]]:
         raise InputError(
             "The transaction files mix CSV and Parquet. Pass files of one kind at a time."
         )
+    import duckdb
+
     try:
         columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
-    except Exception as exc:  # duckdb raises its own IOException / InvalidInputException
+    except duckdb.Error as exc:
         raise InputError(f"DuckDB could not read the transaction files {log!r}: {exc}") from None
     return src, columns
 
@@ -146,7 +148,7 @@ def _aggregate(con: Any, log: Any, customer: str, date: str, amount: str | None,
     excluded: list[pd.DataFrame] = []
     dup_rows = np.array([], dtype=np.int64)
     base = "tx"
-    if duplicates != "keep":
+    if duplicates != "keep" and amount is not None:
         numbered = ("SELECT row_number() OVER () - 1 AS row, customer, raw_date, raw_amount "
                     "FROM tx")
         n_dup = con.execute(

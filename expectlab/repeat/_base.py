@@ -1,0 +1,562 @@
+"""Maximum-likelihood machinery shared by the repeat-buying models.
+
+* Customers with the same history contribute one row: inputs are compressed to their
+  unique rows, the counts (times any weights) become likelihood weights.
+* Parameters are positive; the optimiser works on their logarithms (no bounds needed),
+  with the analytic gradient when the model supplies one and central differences
+  otherwise.
+* Standard errors come from the inverse Hessian of the log-likelihood in log-parameter
+  space; the delta method carries them to the natural scale (se = estimate x se_log) and
+  confidence limits are exp(log estimate +/- z se_log), so they stay positive.
+* A convergence check (optimiser status, gradient size, positive-definite Hessian,
+  parameters running off to 0 or infinity) raises a clear FragileResultWarning.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from .._errors import FragileResultWarning, InputError
+from .._results import ExclusionLog, FittedModelMixin
+
+__all__ = ["Factor", "RepeatModelBase", "as_float_array", "compress_rows", "wsum"]
+
+
+def wsum(weights: np.ndarray, values: np.ndarray) -> Any:
+    """Weighted sum over the last axis without BLAS.
+
+    A BLAS dot product of two long vectors can take milliseconds when its threads compete
+    with other processes for the cores; einsum stays in one thread and is predictable.
+    """
+    return np.einsum("...i,i->...", values, weights)
+
+
+class Factor:
+    """Distinct values (or rows) of an array and the index back to every row.
+
+    Special functions that depend on one or two columns only are computed once per distinct
+    value and gathered: transaction summaries have few distinct frequencies, and
+    day-granular logs few distinct recencies and ages, even with millions of customers.
+    """
+
+    def __init__(self, values: np.ndarray) -> None:
+        values = np.asarray(values)
+        index, first = _row_codes(values if values.ndim == 2 else values[:, None])
+        self.index = index
+        self.values = values[first]
+
+    def apply(self, func: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        return np.asarray(func(self.values))[self.index]
+
+
+def as_float_array(values: Any, name: str) -> np.ndarray:
+    """Convert one input column to a 1-d float array with a clear error."""
+    if isinstance(values, (pd.Series, pd.Index)):
+        values = values.to_numpy()
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{name} must be numeric; could not convert {type(values).__name__} to numbers. "
+            "Pass a numeric column or array."
+        ) from None
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1:
+        raise InputError(f"{name} must be one-dimensional, got shape {arr.shape}.")
+    return arr
+
+
+def _row_codes(stacked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Code of each row's distinct value combination and the first row of each code.
+
+    Hash-based (pandas.factorize per column, then on the combined code), so linear in the
+    number of rows; sorting whole rows is several times slower for millions of customers.
+    """
+    combined = np.zeros(stacked.shape[0], dtype=np.int64)
+    size = 1
+    for j in range(stacked.shape[1]):
+        codes, uniques = pd.factorize(stacked[:, j])
+        if size * max(len(uniques), 1) >= 2**62:
+            combined, _ = pd.factorize(combined)
+            size = int(combined.max()) + 1
+        combined = combined * len(uniques) + codes
+        size *= max(len(uniques), 1)
+    codes, _ = pd.factorize(combined)
+    first = np.full(int(codes.max()) + 1 if codes.size else 0, -1, dtype=np.int64)
+    # the first occurrence of each code: scatter in reverse so the earliest row wins
+    order = np.arange(codes.size - 1, -1, -1)
+    first[codes[order]] = order
+    return codes, first
+
+
+def compress_rows(columns: Sequence[np.ndarray], weights: np.ndarray
+                  ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Distinct rows of the stacked columns, their summed weights and the inverse index."""
+    stacked = np.column_stack(columns)
+    inverse, first = _row_codes(stacked)
+    counts = np.bincount(inverse, weights=weights, minlength=len(first))
+    unique = stacked[first]
+    return [unique[:, j] for j in range(unique.shape[1])], counts, inverse
+
+
+class RepeatModelBase(FittedModelMixin):
+    """Base for maximum-likelihood repeat-buying models.
+
+    Subclasses set ``_param_names`` and implement ``_loglik_rows(theta, data)``
+    (log-likelihood per unique row for natural-scale parameters ``theta``); they may add
+    ``_grad_rows(theta, data)`` (returns the per-row log-likelihood and its gradient with
+    respect to ``theta``, shape ``(k, n_rows)``), ``_prepare(data)`` and
+    ``_start(data, counts)``.
+    """
+
+    _param_names: tuple[str, ...] = ()
+    _log_bound = 18.0  # |log parameter| beyond this means the estimate ran off to 0 or inf
+
+    def __init__(self, alpha: float = 0.05, max_iter: int = 1000, tol: float = 1e-10,
+                 initial_params: dict[str, float] | None = None) -> None:
+        self.alpha = alpha
+        self.max_iter = max_iter
+        self.tol = tol
+        self.initial_params = initial_params
+
+    # -- hooks ---------------------------------------------------------------------------
+    def _loglik_rows(self, theta: np.ndarray, data: tuple[np.ndarray, ...]) -> np.ndarray:
+        raise NotImplementedError
+
+    _grad_rows: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
+
+    def _start(self, data: tuple[np.ndarray, ...], counts: np.ndarray) -> np.ndarray:
+        return np.ones(len(self._param_names))
+
+    def _prepare(self, data: tuple[np.ndarray, ...], counts: np.ndarray) -> tuple[Any, ...]:
+        """Parameter-free precomputation on the data (e.g. :class:`Factor` indices)."""
+        return data
+
+    #: optional ``_weighted_grad(theta, data, counts) -> (total log-likelihood, gradient
+    #: with respect to theta)``, for models that sum the gradient without per-row arrays
+    _weighted_grad: Callable[..., tuple[float, np.ndarray]] | None = None
+
+    # -- objective -----------------------------------------------------------------------
+    def _total_loglik(self, log_theta: np.ndarray) -> float:
+        with np.errstate(all="ignore"):
+            rows = self._loglik_rows(np.exp(log_theta), self._data)
+        value = float(wsum(self._counts, rows))
+        return value if np.isfinite(value) else -np.inf
+
+    def _total_grad(self, log_theta: np.ndarray) -> tuple[float, np.ndarray]:
+        """Log-likelihood and its gradient with respect to the log parameters."""
+        theta = np.exp(log_theta)
+        if self._weighted_grad is not None:
+            with np.errstate(all="ignore"):
+                value, g = self._weighted_grad(theta, self._data, self._counts)
+            g = g * theta
+            if np.isfinite(value) and np.all(np.isfinite(g)):
+                return float(value), g
+            return -np.inf, np.zeros_like(log_theta)
+        if self._grad_rows is not None:
+            with np.errstate(all="ignore"):
+                rows, grad = self._grad_rows(theta, self._data)
+            value = float(wsum(self._counts, rows))
+            g = wsum(self._counts, grad) * theta
+            if np.isfinite(value) and np.all(np.isfinite(g)):
+                return value, g
+            return -np.inf, np.zeros_like(log_theta)
+        value = self._total_loglik(log_theta)
+        g = np.empty_like(log_theta)
+        h = 1e-6
+        for j in range(len(log_theta)):
+            step = np.zeros_like(log_theta)
+            step[j] = h
+            g[j] = (self._total_loglik(log_theta + step)
+                    - self._total_loglik(log_theta - step)) / (2 * h)
+        if not (np.isfinite(value) and np.all(np.isfinite(g))):
+            return -np.inf, np.zeros_like(log_theta)
+        return value, g
+
+    def _hessian(self, log_theta: np.ndarray) -> np.ndarray:
+        """Hessian of the total log-likelihood in log-parameter space."""
+        k = len(log_theta)
+        H = np.empty((k, k))
+        if self._grad_rows is not None or self._weighted_grad is not None:
+            h = 1e-5
+            for j in range(k):
+                step = np.zeros(k)
+                step[j] = h
+                H[:, j] = (self._total_grad(log_theta + step)[1]
+                           - self._total_grad(log_theta - step)[1]) / (2 * h)
+            return (H + H.T) / 2
+        h = 1e-4
+        f0 = self._total_loglik(log_theta)
+        for i in range(k):
+            for j in range(i, k):
+                ei = np.zeros(k)
+                ej = np.zeros(k)
+                ei[i] = h
+                ej[j] = h
+                if i == j:
+                    H[i, i] = (self._total_loglik(log_theta + ei) - 2 * f0
+                               + self._total_loglik(log_theta - ei)) / h**2
+                else:
+                    H[i, j] = H[j, i] = (
+                        self._total_loglik(log_theta + ei + ej)
+                        - self._total_loglik(log_theta + ei - ej)
+                        - self._total_loglik(log_theta - ei + ej)
+                        + self._total_loglik(log_theta - ei - ej)) / (4 * h**2)
+        return H
+
+    # -- fitting -------------------------------------------------------------------------
+    def _check_options(self) -> None:
+        if not (isinstance(self.alpha, (float, int)) and 0 < self.alpha < 1):
+            raise InputError(f"alpha must lie between 0 and 1, got {self.alpha!r}.")
+        if not (isinstance(self.max_iter, (int, np.integer)) and self.max_iter > 0):
+            raise InputError(f"max_iter must be a positive integer, got {self.max_iter!r}.")
+        if self.initial_params is not None:
+            unknown = set(self.initial_params) - set(self._param_names)
+            if unknown:
+                raise InputError(
+                    f"initial_params has unknown names {sorted(unknown)}; "
+                    f"{type(self).__name__} has {list(self._param_names)}."
+                )
+            bad = {k: v for k, v in self.initial_params.items()
+                   if not (np.isfinite(v) and v > 0)}
+            if bad:
+                raise InputError(f"initial_params must be positive numbers, got {bad}.")
+
+    def _optimise(self, data: tuple[np.ndarray, ...], counts: np.ndarray,
+                  n_obs: int, excluded: ExclusionLog) -> None:
+        self._data = self._prepare(data, counts)
+        self._counts = counts
+        start = np.log(self._start(data, counts))
+        if self.initial_params:
+            for name, value in self.initial_params.items():
+                start[self._param_names.index(name)] = np.log(value)
+        scale = float(counts.sum())
+
+        def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
+            value, grad = self._total_grad(x)
+            if not np.isfinite(value):
+                return 1e300, np.zeros_like(x)
+            return -value / scale, -grad / scale
+
+        if not np.isfinite(self._total_loglik(start)):
+            raise InputError(
+                f"The log-likelihood of {type(self).__name__} is not finite at the starting "
+                "values. Pass initial_params closer to plausible values."
+            )
+        res = optimize.minimize(objective, start, jac=True, method="BFGS",
+                                options={"maxiter": self.max_iter, "gtol": 1e-9})
+        x = res.x
+        # Newton polish: BFGS stops on the mean gradient; a few Newton steps on the exact
+        # Hessian make the estimates precise to many digits at little cost.
+        H = self._hessian(x)
+        for _ in range(5):
+            _, g = self._total_grad(x)
+            try:
+                step = np.linalg.solve(H, g)
+            except np.linalg.LinAlgError:
+                break
+            candidate = x - step
+            if self._total_loglik(candidate) + 1e-9 < self._total_loglik(x):
+                break
+            x = candidate
+            if np.max(np.abs(step)) < 1e-10:
+                break
+        if not np.allclose(x, res.x, rtol=0, atol=1e-6):
+            # the standard errors need the Hessian at the final point
+            H = self._hessian(x)
+        loglik, grad = self._total_grad(x)
+        self._log_params = x
+        self.loglik_ = loglik
+        self.params_ = pd.Series(np.exp(x), index=list(self._param_names), name="estimate")
+        k = len(x)
+        problems = []
+        try:
+            cov_log = np.linalg.inv(-H)
+            eig = np.linalg.eigvalsh(-H)
+            if np.any(eig <= 0) or np.any(np.diag(cov_log) <= 0):
+                raise np.linalg.LinAlgError
+        except np.linalg.LinAlgError:
+            cov_log = np.full((k, k), np.nan)
+            problems.append("the Hessian is not negative definite, so standard errors are "
+                            "not available")
+        self.covariance_log_ = pd.DataFrame(cov_log, index=self.params_.index,
+                                            columns=self.params_.index)
+        jac = np.diag(np.exp(x))
+        self.covariance_ = pd.DataFrame(jac @ cov_log @ jac, index=self.params_.index,
+                                        columns=self.params_.index)
+        # gradient per unit of weight: rounding noise in a sum over millions of customers
+        # makes the total gradient's absolute size meaningless
+        grad_size = float(np.max(np.abs(grad))) / max(scale, 1.0)
+        if not res.success and grad_size > 1e-5:
+            problems.append(f"the optimiser stopped early ({res.message})")
+        if grad_size > 1e-4:
+            problems.append("the gradient at the estimate is not zero (max per customer "
+                            f"{grad_size:.2g})")
+        se_log = np.sqrt(np.diag(cov_log))
+        vague = [n for n, v in zip(self._param_names, se_log, strict=True)
+                 if np.isfinite(v) and v > 3.0]
+        if vague:
+            # a log-scale SE above 3 means the 95% interval spans a factor of e^12: the data
+            # hardly identify the parameter (e.g. no sign of dropout)
+            problems.append(f"parameter(s) {', '.join(vague)} are barely identified by the "
+                            "data (standard error on the log scale above 3)")
+        at_edge = [n for n, v in zip(self._param_names, x, strict=True)
+                   if abs(v) > self._log_bound]
+        if at_edge:
+            problems.append(f"parameter(s) {', '.join(at_edge)} ran off towards 0 or infinity, "
+                            "which usually means the data cannot identify them")
+        self.converged_ = not problems
+        self.n_iter_ = int(res.nit)
+        self.n_obs_ = int(n_obs)
+        self.total_weight_ = scale
+        self.n_unique_ = len(counts)
+        self.AIC_ = -2 * loglik + 2 * k
+        self.BIC_ = -2 * loglik + k * np.log(max(scale, 1.0))
+        self.excluded_ = excluded.to_frame()
+        self._fitted = True
+        del self._data, self._counts
+        if problems:
+            warnings.warn(
+                f"{type(self).__name__} may not have converged: " + "; ".join(problems)
+                + ". Check the data (enough repeat buyers? a long enough calibration period?) "
+                "or pass initial_params.",
+                FragileResultWarning,
+                stacklevel=3,
+            )
+
+    def _loglik_at(self, params: Any, frequency: Any, *columns: Any) -> float:
+        """Total log-likelihood at ``params`` (natural scale) for new data (diagnostics)."""
+        if isinstance(self, TransactionModelBase):
+            x, t_x, big_t, _ = history_arrays(frequency, *columns)
+            data = (x, t_x, big_t)
+        else:
+            from .gamma_gamma import _spend_arrays
+
+            x, m, _ = _spend_arrays(frequency, *columns)
+            keep = x > 0
+            data = (x[keep], m[keep])
+        ones = np.ones(len(data[0]))
+        return float(np.sum(self._loglik_rows(np.asarray(params, dtype=float),
+                                              self._prepare(data, ones))))
+
+    # -- results -------------------------------------------------------------------------
+    @property
+    def standard_errors_(self) -> pd.Series:
+        self._check_fitted()
+        return pd.Series(np.sqrt(np.diag(self.covariance_.to_numpy())),
+                         index=self.params_.index, name="se")
+
+    def confidence_intervals_(self, alpha: float | None = None) -> pd.DataFrame:
+        """Confidence limits, computed on the log scale and transformed back."""
+        self._check_fitted()
+        alpha = self.alpha if alpha is None else alpha
+        z = stats.norm.ppf(1 - alpha / 2)
+        se_log = np.sqrt(np.diag(self.covariance_log_.to_numpy()))
+        return pd.DataFrame({"lower": np.exp(self._log_params - z * se_log),
+                             "upper": np.exp(self._log_params + z * se_log)},
+                            index=self.params_.index)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Estimates with standard errors (delta method) and confidence limits."""
+        self._check_fitted()
+        ci = self.confidence_intervals_()
+        level = round(100 * (1 - self.alpha))
+        table = pd.DataFrame({
+            "estimate": self.params_,
+            "se": self.standard_errors_,
+            f"lower {level}%": ci["lower"],
+            f"upper {level}%": ci["upper"],
+        })
+        table.index.name = "parameter"
+        return table
+
+    def _summary_notes(self) -> list[str]:
+        weight = getattr(self, "total_weight_", self.n_obs_)
+        used = (f"Customers used: {self.n_obs_}" if np.isclose(weight, self.n_obs_) else
+                f"Rows used: {self.n_obs_} (total weight {weight:g})")
+        notes = [f"{used} ({self.n_unique_} distinct histories)",
+                 (f"Log-likelihood: {self.loglik_:.3f}   AIC: {self.AIC_:.2f}   "
+                 f"BIC: {self.BIC_:.2f}"),
+                 "Converged: yes" if self.converged_ else "Converged: NO (see warning)"]
+        if len(self.excluded_):
+            by_reason = self.excluded_["reason"].value_counts()
+            parts = "; ".join(f"{n} {reason}" for reason, n in by_reason.items())
+            notes.append(f"Rows excluded: {len(self.excluded_)} ({parts})")
+        notes.append(f"Confidence limits computed on the log scale (alpha = {self.alpha}).")
+        return notes
+
+
+def _labels(values: Any, n: int) -> pd.Index:
+    if isinstance(values, (pd.Series, pd.DataFrame)):
+        return values.index
+    return pd.RangeIndex(n)
+
+
+def history_arrays(frequency: Any, recency: Any = None, T: Any = None,
+                   *, columns: tuple[str, str, str] = ("frequency", "recency", "T")
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index]:
+    """Frequency, recency and T as float arrays (a summary DataFrame may be passed alone)."""
+    if isinstance(frequency, pd.DataFrame):
+        if recency is not None or T is not None:
+            raise InputError("Pass either a summary DataFrame or frequency, recency and T "
+                             "arrays, not both.")
+        frame = frequency
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise InputError(
+                f"The summary DataFrame lacks column(s) {missing}. Make it with "
+                "expectlab.summarise_transactions or pass frequency, recency and T arrays."
+            )
+        frequency, recency, T = (frame[c] for c in columns)
+    if recency is None or T is None:
+        raise InputError("recency and T are required (or pass the summary DataFrame alone).")
+    x = as_float_array(frequency, "frequency")
+    t_x = as_float_array(recency, "recency")
+    big_t = as_float_array(T, "T")
+    if big_t.size == 1 and x.size > 1:
+        big_t = np.full(x.size, big_t[0])
+    if not (x.size == t_x.size == big_t.size):
+        raise InputError(
+            f"frequency, recency and T must have the same length, got {x.size}, {t_x.size} "
+            f"and {big_t.size}."
+        )
+    return x, t_x, big_t, _labels(frequency, x.size)
+
+
+def check_history(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, labels: pd.Index,
+                  *, allow_missing: bool) -> np.ndarray:
+    """Raise InputError for impossible histories; return the mask of complete rows."""
+    complete = np.isfinite(x) & np.isfinite(t_x) & np.isfinite(big_t)
+    if not allow_missing and not complete.all():
+        raise InputError("frequency, recency and T must not be missing.")
+
+    def fail(mask: np.ndarray, values: np.ndarray, what: str, fix: str) -> None:
+        if mask.any():
+            s = pd.Series(values, index=labels)
+            from .._errors import describe_offenders
+
+            raise InputError(f"{what}: {describe_offenders(s, mask)}. {fix}")
+
+    with np.errstate(invalid="ignore"):
+        fail(complete & ((x < 0) | (x != np.round(x))), x, "frequency must be a whole number "
+             ">= 0 (repeat purchases)", "Use expectlab.summarise_transactions to count them.")
+        fail(complete & (t_x < 0), t_x, "recency must be >= 0", "Check the recency column.")
+        fail(complete & (big_t <= 0), big_t, "T (customer age) must be > 0",
+             "Customers first seen on the last day of the period have T = 0; move period_end "
+             "later or leave them out.")
+        tol = 1e-9 * np.maximum(big_t, 1.0)
+        fail(complete & (t_x > big_t + tol), t_x, "recency is larger than T (the last purchase "
+             "cannot come after the end of the period)",
+             "Check that recency and T are in the same time unit and measured from the first "
+             "purchase.")
+        fail(complete & (x == 0) & (t_x > 0), t_x, "customers with frequency 0 must have "
+             "recency 0", "Recency is the time between the first and the last purchase.")
+    return complete
+
+
+def check_weights(weights: Any, n: int, labels: pd.Index) -> np.ndarray:
+    if weights is None:
+        return np.ones(n)
+    w = as_float_array(weights, "weights")
+    if w.size != n:
+        raise InputError(f"weights must have one entry per customer ({n}), got {w.size}.")
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        from .._errors import describe_offenders
+
+        raise InputError(
+            "weights must be finite and >= 0: "
+            f"{describe_offenders(pd.Series(w, index=labels), bad)}. Fix the weights column."
+        )
+    return w
+
+
+class TransactionModelBase(RepeatModelBase):
+    """Shared ``fit`` for models of (frequency, recency, T) histories."""
+
+    def fit(self, frequency: Any, recency: Any = None, T: Any = None,
+            weights: Any = None) -> TransactionModelBase:
+        """Fit by maximum likelihood.
+
+        Parameters
+        ----------
+        frequency : array-like or DataFrame
+            Repeat purchases per customer, or a summary DataFrame from
+            :func:`expectlab.summarise_transactions` (then leave ``recency`` and ``T`` out).
+        recency, T : array-like
+            Time of the last purchase and age of the customer, both measured from the first
+            purchase in the same time unit.
+        weights : array-like, optional
+            Non-negative weight per customer (e.g. how many customers share the history).
+
+        Returns
+        -------
+        self
+        """
+        return self._fit_history(frequency, recency, T, weights)
+
+    #: names of the three summary columns when a DataFrame is passed
+    _columns: tuple[str, str, str] = ("frequency", "recency", "T")
+
+    def _extra_checks(self, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray,
+                      labels: pd.Index, complete: np.ndarray) -> None:
+        """Model-specific input checks (discrete-time models need whole periods)."""
+
+    def _fit_history(self, frequency: Any, recency: Any, T: Any, weights: Any
+                     ) -> TransactionModelBase:
+        self._check_options()
+        x, t_x, big_t, labels = history_arrays(frequency, recency, T, columns=self._columns)
+        w = check_weights(weights, x.size, labels)
+        complete = check_history(x, t_x, big_t, labels, allow_missing=True)
+        self._extra_checks(x, t_x, big_t, labels, complete)
+        excluded = ExclusionLog()
+        excluded.add(labels[~complete], "missing frequency, recency or T")
+        zero = complete & (w == 0)
+        excluded.add(labels[zero], "zero weight")
+        keep = complete & ~zero
+        if not keep.any():
+            raise InputError("No customers left to fit (all rows missing or zero weight).")
+        if not np.any(x[keep] > 0):
+            raise InputError(
+                "No customer made a repeat purchase (all frequencies are 0), so purchase rates "
+                "and dropout cannot be estimated. Use a longer calibration period."
+            )
+        n_obs = int(keep.sum())
+        # with count weights (customers sharing a row) the sample is the total weight
+        effective = max(n_obs, float(w[keep].sum()))
+        if effective < 50:
+            warnings.warn(
+                f"Only {n_obs} customers: the estimates and their standard errors are fragile.",
+                FragileResultWarning, stacklevel=3)
+        cols, counts, _ = compress_rows([x[keep], t_x[keep], big_t[keep]], w[keep])
+        self._optimise(tuple(cols), counts, n_obs, excluded)
+        return self
+
+    def _history(self, frequency: Any, recency: Any, T: Any
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index, np.ndarray]:
+        self._check_fitted()
+        x, t_x, big_t, labels = history_arrays(frequency, recency, T, columns=self._columns)
+        complete = check_history(x, t_x, big_t, labels, allow_missing=True)
+        self._extra_checks(x, t_x, big_t, labels, complete)
+        return x, t_x, big_t, labels, complete
+
+    @staticmethod
+    def _wrap(values: np.ndarray, labels: pd.Index, like: Any, name: str) -> Any:
+        if isinstance(like, (pd.Series, pd.DataFrame)):
+            return pd.Series(values, index=labels, name=name)
+        return values
+
+    def _start(self, data: tuple[np.ndarray, ...], counts: np.ndarray) -> np.ndarray:
+        # rate scale near the mean age so the first purchase-rate guess is sensible
+        mean_t = float(np.average(data[2], weights=counts))  # data[2] is T
+        start = np.ones(len(self._param_names))
+        start[1] = max(mean_t, 1e-3)
+        return start

@@ -1,0 +1,185 @@
+"""The shifted-beta-geometric (sBG) model of contractual retention (Fader & Hardie 2007,
+"How to project customer retention").
+
+In a contract setting churn is observed: at the end of every period each customer renews
+or cancels. Each customer has their own churn probability theta ~ Beta(a, b), constant over
+time; heterogeneity alone makes the cohort's retention rate rise over time (the customers
+likely to leave leave early), which is why a simple "retention rate" mis-projects.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.special import betaln, digamma
+
+from .._errors import FragileResultWarning, InputError, describe_offenders
+from .._results import ExclusionLog
+from ._base import RepeatModelBase, as_float_array, check_weights, compress_rows
+
+__all__ = ["ShiftedBetaGeometric", "cohort_to_durations"]
+
+
+def cohort_to_durations(survivors: Any) -> pd.DataFrame:
+    """Turn a cohort's survivor counts into per-customer durations with counts.
+
+    Parameters
+    ----------
+    survivors : sequence of int
+        Customers still active at the start (period 0) and after each period, e.g.
+        ``[1000, 631, 468, 382]``; must not increase.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``duration`` (the period in which customers churned, or the number of periods
+        survived for those still active), ``churned`` and ``count``: ready for
+        ``ShiftedBetaGeometric().fit(d["duration"], d["churned"], weights=d["count"])``.
+
+    Examples
+    --------
+    >>> cohort_to_durations([100, 60, 45]).to_dict("list")
+    {'duration': [1, 2, 2], 'churned': [True, True, False], 'count': [40, 15, 45]}
+    """
+    counts = np.asarray(survivors, dtype=float)
+    if counts.ndim != 1 or counts.size < 2:
+        raise InputError("survivors must list the cohort size and at least one later count.")
+    if not np.all(np.isfinite(counts)) or np.any(counts < 0) or np.any(counts != np.round(counts)):
+        raise InputError("survivors must be whole numbers >= 0.")
+    lost = -np.diff(counts)
+    if np.any(lost < 0):
+        later = pd.Series(counts[1:], index=range(1, counts.size))
+        shown = describe_offenders(later, lost < 0, row_label="period")
+        raise InputError(f"survivors must not increase over time: {shown}.")
+    periods = np.arange(1, counts.size)
+    return pd.DataFrame({
+        "duration": np.concatenate([periods, [counts.size - 1]]).astype(int),
+        "churned": np.concatenate([np.ones(periods.size, bool), [False]]),
+        "count": np.concatenate([lost, [counts[-1]]]).astype(int),
+    })
+
+
+class ShiftedBetaGeometric(RepeatModelBase):
+    """Shifted-beta-geometric model of contract renewals, fitted by maximum likelihood.
+
+    Parameters
+    ----------
+    alpha : float
+        Significance level of the confidence intervals.
+    max_iter, tol, initial_params
+        As for :class:`~expectlab.repeat.BetaGeo` (names ``a``, ``b``).
+
+    Attributes
+    ----------
+    params_ : pandas.Series
+        ``a``, ``b``: churn probabilities theta ~ Beta(a, b); mean churn a / (a + b).
+    loglik_, AIC_, BIC_, covariance_, converged_, n_obs_, excluded_
+        As for :class:`~expectlab.repeat.BetaGeo`.
+
+    Examples
+    --------
+    >>> d = cohort_to_durations([1000, 631, 468, 382, 326, 289, 262, 241])
+    >>> model = ShiftedBetaGeometric().fit(d["duration"], d["churned"], weights=d["count"])
+    >>> model.params_.round(3).tolist()
+    [0.704, 1.182]
+    >>> model.predict_survival([8, 9, 10]).round(3).tolist()
+    [0.22, 0.204, 0.191]
+    """
+
+    _param_names = ("a", "b")
+    _summary_title = "Shifted-beta-geometric retention model (Fader & Hardie 2007)"
+
+    def _loglik_rows(self, theta: np.ndarray, data: tuple[np.ndarray, ...]) -> np.ndarray:
+        a, b = theta
+        t, churned = data
+        lost = betaln(a + 1, b + t - 1)
+        kept = betaln(a, b + t)
+        return np.where(churned > 0, lost, kept) - betaln(a, b)
+
+    def _grad_rows(self, theta: np.ndarray, data: tuple[np.ndarray, ...]
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        a, b = theta
+        t, churned = data
+        c = churned > 0
+        g = np.empty((2, t.size))
+        base_a = digamma(a) - digamma(a + b)
+        base_b = digamma(b) - digamma(a + b)
+        g[0] = np.where(c, digamma(a + 1), digamma(a)) - digamma(a + b + t) - base_a
+        g[1] = np.where(c, digamma(b + t - 1), digamma(b + t)) - digamma(a + b + t) - base_b
+        return self._loglik_rows(theta, data), g
+
+    def fit(self, duration: Any, churned: Any, weights: Any = None) -> ShiftedBetaGeometric:
+        """Fit on per-customer durations.
+
+        Parameters
+        ----------
+        duration : array-like of int
+            For churned customers the period in which they left (1 = did not renew after the
+            first period); for active customers the number of periods completed (>= 0).
+        churned : array-like of bool
+            Whether the customer has left.
+        weights : array-like, optional
+            Customers sharing the row (e.g. counts from :func:`cohort_to_durations`).
+
+        Returns
+        -------
+        self
+        """
+        self._check_options()
+        t = as_float_array(duration, "duration")
+        flags = pd.Series(np.asarray(churned, dtype=object) if not isinstance(churned, pd.Series)
+                          else churned.to_numpy(dtype=object))
+        if len(flags) != t.size:
+            raise InputError(f"duration and churned must have the same length, got {t.size} "
+                             f"and {len(flags)}.")
+        labels = duration.index if isinstance(duration, pd.Series) else pd.RangeIndex(t.size)
+        flags.index = labels
+        valid_flag = flags.isin([True, False, 0, 1]) | flags.isna()
+        if not valid_flag.all():
+            raise InputError(f"churned must be True/False (or 1/0): "
+                             f"{describe_offenders(flags, ~valid_flag.to_numpy())}.")
+        w = check_weights(weights, t.size, labels)
+        complete = np.isfinite(t) & flags.notna().to_numpy()
+        c = np.zeros(t.size)
+        c[complete] = flags[complete].astype(float).to_numpy()
+        with np.errstate(invalid="ignore"):
+            bad = complete & ((t != np.round(t)) | (t < np.where(c > 0, 1, 0)))
+        if bad.any():
+            raise InputError(
+                "duration must be a whole number, >= 1 for churned customers and >= 0 for "
+                f"active ones: {describe_offenders(pd.Series(t, index=labels), bad)}.")
+        excluded = ExclusionLog()
+        excluded.add(labels[~complete], "missing duration or churned")
+        zero = complete & (w == 0)
+        excluded.add(labels[zero], "zero weight")
+        keep = complete & ~zero
+        if not np.any(c[keep] > 0):
+            raise InputError("No customer churned, so the churn distribution cannot be "
+                             "estimated.")
+        if not np.any(t[keep] > np.where(c[keep] > 0, 1, 0)):
+            raise InputError("Every customer churned in the first period: the spread of churn "
+                             "probabilities cannot be estimated.")
+        n_obs = float(w[keep].sum()) if weights is not None else int(keep.sum())
+        if n_obs < 50:
+            warnings.warn(f"Only {n_obs:g} customers: the retention estimates are fragile.",
+                          FragileResultWarning, stacklevel=2)
+        cols, counts, _ = compress_rows([t[keep], c[keep]], w[keep])
+        self._optimise(tuple(cols), counts, int(round(n_obs)), excluded)
+        return self
+
+    def predict_survival(self, t: Any) -> np.ndarray:
+        """Share of a new cohort still active after ``t`` periods, S(t)."""
+        self._check_fitted()
+        a, b = self.params_.to_numpy()
+        tt = np.asarray(t, dtype=float)
+        return np.exp(betaln(a, b + tt) - betaln(a, b))
+
+    def predict_retention(self, t: Any) -> np.ndarray:
+        """Retention rate in period ``t`` (share of period t-1 survivors who renew)."""
+        self._check_fitted()
+        a, b = self.params_.to_numpy()
+        tt = np.asarray(t, dtype=float)
+        return (b + tt - 1) / (a + b + tt - 1)
