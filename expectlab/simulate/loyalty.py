@@ -17,7 +17,7 @@ The true model, on the columns of ``data``::
 
 ``truth.coefficients`` holds these numbers under the term names that
 :class:`expectlab.LoyaltyModel` uses for the same specification (``"top_box"``,
-``"satisfaction:switching_costs"``, ``"segment[Business]"``).
+``"satisfaction:switching_costs"``, ``"segment[Private]"`` against Business).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class SimulatedLoyalty:
     """Simulated loyalty survey: ``data`` as a survey export would look, and the truth."""
 
     data: pd.DataFrame
-    truth: "LoyaltyTruth"
+    truth: LoyaltyTruth
 
 
 @dataclass
@@ -86,8 +86,10 @@ class LoyaltyTruth:
 def _raw_coefficients(e: dict[str, float]) -> pd.Series:
     # Expand the centred model: b_int * (s - 4) * (w - 4) = b_int * (s*w - 4s - 4w + 16),
     # b * (x - 4) = b*x - 4b, and recovery uses handling - 3 (already a column).
+    # Text drivers are dummy-coded against the first level in sorted order ("Business"),
+    # so the constant carries the Business effect and "Private" gets its negative.
     const = (e["intercept"] - 4 * e["satisfaction"] - 4 * e["switching_costs"]
-             + 16 * e["interaction"] - 4 * e["trust"])
+             + 16 * e["interaction"] - 4 * e["trust"] + e["business"])
     return pd.Series({
         "const": const,
         "satisfaction": e["satisfaction"] - 4 * e["interaction"],
@@ -97,7 +99,7 @@ def _raw_coefficients(e: dict[str, float]) -> pd.Series:
         "trust": e["trust"],
         "complaint": e["complaint"],
         "recovery": e["recovery"],
-        "segment[Business]": e["business"],
+        "segment[Private]": -e["business"],
         "ad_recall": 0.0,
     }, name="coefficient")
 
