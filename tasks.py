@@ -5,8 +5,8 @@ Both create a local virtual environment in ``.venv`` when needed and install exp
 with every extra into it (skipped when ``pyproject.toml`` has not changed since the last
 install), then:
 
-- ``report``: render the client-study template on the bundled example survey and print
-  where the HTML report is;
+- ``report``: render the client-study template on the bundled example survey (and its
+  purchase log) and print where the HTML report is;
 - ``test``: run the unit tests and every notebook (nbval) in one pytest run; extra
   arguments are passed to pytest.
 
@@ -52,7 +52,9 @@ def ensure_environment() -> None:
 def report(extra: list[str]) -> int:
     out = ROOT / "reports"
     cmd = [BIN / "expectlab", "report", ROOT / "notebooks/templates/client_study.ipynb",
-           "--data", ROOT / "data/client_survey.sav", "--out", out, *extra]
+           "--data", ROOT / "data/client_survey.sav",
+           "--param", f"transactions_path={ROOT / 'data/client_transactions.csv'}",
+           "--out", out, *extra]
     return subprocess.run([str(c) for c in cmd], cwd=ROOT).returncode
 
 

@@ -12,13 +12,15 @@ from tests.conftest import DATA, NOTEBOOKS
 TEMPLATE = NOTEBOOKS / "templates" / "client_study.ipynb"
 PROFILE_HEADINGS = ["Data profile", "Sample", "Missing answers", "Scale items",
                     "Scale reliability", "About this report"]
-SECTION_HEADINGS = ["Kano analysis", "Satisfaction", "Loyalty"]
+SECTION_HEADINGS = ["Kano analysis", "Satisfaction", "Loyalty", "Net Promoter Score",
+                    "Purchase behaviour"]
 
 
 @pytest.fixture(scope="module")
 def example_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     code = main(["report", str(TEMPLATE), "--data", str(DATA / "client_survey.sav"),
+                 "--param", f"transactions_path={DATA / 'client_transactions.csv'}",
                  "--out", str(out)])
     assert code == 0
     return (out / "client_study.html").read_text(encoding="utf-8")
