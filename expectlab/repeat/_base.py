@@ -560,3 +560,23 @@ class TransactionModelBase(RepeatModelBase):
         start = np.ones(len(self._param_names))
         start[1] = max(mean_t, 1e-3)
         return start
+
+
+class AliveFromLogOddsMixin:
+    """``predict_alive`` for models that give the log-odds of having dropped out.
+
+    Subclasses provide ``_log_odds_dead(x, t_x, T)``; P(alive) = 1 / (1 + exp(log-odds)).
+    """
+
+    def predict_alive(self, frequency: Any, recency: Any = None, T: Any = None) -> Any:
+        """Probability that each customer is still alive at the end of the period.
+
+        Under BG/NBD customers can drop out only right after a purchase, so those without a
+        repeat purchase are alive by assumption; under Pareto/NBD dropout can happen at any
+        time.
+        """
+        x, t_x, big_t, labels, ok = self._history(frequency, recency, T)
+        with np.errstate(invalid="ignore", over="ignore"):
+            p = 1.0 / (1.0 + np.exp(self._log_odds_dead(x, t_x, big_t)))
+        p = np.where(ok, p, np.nan)
+        return self._wrap(p, labels, frequency, "p_alive")

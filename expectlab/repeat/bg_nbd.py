@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from scipy.special import digamma, gammaln, hyp2f1
 
-from ._base import Factor, TransactionModelBase, wsum
+from ._base import AliveFromLogOddsMixin, Factor, TransactionModelBase, wsum
 
 __all__ = ["BetaGeo"]
 
@@ -34,7 +34,7 @@ def _parts(theta: np.ndarray, data: tuple) -> tuple[np.ndarray, ...]:
     return a1, a2, a3, a4, log_at, log_ax
 
 
-class BetaGeo(TransactionModelBase):
+class BetaGeo(AliveFromLogOddsMixin, TransactionModelBase):
     """BG/NBD repeat-buying model fitted by maximum likelihood.
 
     Parameters
@@ -156,17 +156,6 @@ class BetaGeo(TransactionModelBase):
                    + (r + x) * (np.log(alpha + big_t) - np.log(alpha + t_x)))
         return np.where(x > 0, val, -np.inf)
 
-    def predict_alive(self, frequency: Any, recency: Any = None, T: Any = None) -> Any:
-        """Probability that each customer is still alive at the end of the period.
-
-        Customers without a repeat purchase are alive by assumption (BG/NBD lets customers
-        drop out only right after a purchase).
-        """
-        x, t_x, big_t, labels, ok = self._history(frequency, recency, T)
-        with np.errstate(invalid="ignore", over="ignore"):
-            p = 1.0 / (1.0 + np.exp(self._log_odds_dead(x, t_x, big_t)))
-        p = np.where(ok, p, np.nan)
-        return self._wrap(p, labels, frequency, "p_alive")
 
     def predict_purchases(self, t: float, frequency: Any = None, recency: Any = None,
                           T: Any = None) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from scipy.special import gammaln, hyp2f1
 
-from ._base import Factor, TransactionModelBase
+from ._base import AliveFromLogOddsMixin, Factor, TransactionModelBase
 
 __all__ = ["ParetoNBD"]
 
@@ -45,7 +45,7 @@ def _log_a0(r: float, alpha: float, s: float, beta: float, x: np.ndarray, t_x: n
     return _log_a0_from(_log_f(r, alpha, s, beta, x, t_x), _log_f(r, alpha, s, beta, x, big_t))
 
 
-class ParetoNBD(TransactionModelBase):
+class ParetoNBD(AliveFromLogOddsMixin, TransactionModelBase):
     """Pareto/NBD repeat-buying model fitted by maximum likelihood.
 
     Parameters
@@ -109,13 +109,6 @@ class ParetoNBD(TransactionModelBase):
             return (np.log(s / (r + s + x)) + (r + x) * np.log(alpha + big_t)
                     + s * np.log(beta + big_t) + _log_a0(r, alpha, s, beta, x, t_x, big_t))
 
-    def predict_alive(self, frequency: Any, recency: Any = None, T: Any = None) -> Any:
-        """Probability that each customer is still alive at the end of the period."""
-        x, t_x, big_t, labels, ok = self._history(frequency, recency, T)
-        with np.errstate(invalid="ignore", over="ignore"):
-            p = 1.0 / (1.0 + np.exp(self._log_odds_dead(x, t_x, big_t)))
-        p = np.where(ok, p, np.nan)
-        return self._wrap(p, labels, frequency, "p_alive")
 
     def predict_purchases(self, t: float, frequency: Any = None, recency: Any = None,
                           T: Any = None) -> Any:

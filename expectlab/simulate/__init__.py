@@ -9,22 +9,28 @@ regenerates every example file in ``data/``.
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import Any
 
 # topic modules; each may define simulators and ``write_examples(directory)``
 TOPICS = ("client", "kano", "satisfaction", "loyalty", "repeat")
 
 
+def import_topic(topic: str) -> ModuleType | None:
+    """The simulator module of ``topic``, or None when that module does not exist."""
+    try:
+        return importlib.import_module(f"expectlab.simulate.{topic}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"expectlab.simulate.{topic}":
+            return None
+        raise
+
+
 def __getattr__(name: str) -> Any:
     if name in TOPICS or name == "examples":
         return importlib.import_module(f"expectlab.simulate.{name}")
     for topic in TOPICS:
-        try:
-            module = importlib.import_module(f"expectlab.simulate.{topic}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"expectlab.simulate.{topic}":
-                continue
-            raise
-        if name in getattr(module, "__all__", ()):
+        module = import_topic(topic)
+        if module is not None and name in getattr(module, "__all__", ()):
             return getattr(module, name)
     raise AttributeError(f"module 'expectlab.simulate' has no attribute {name!r}")

@@ -8,10 +8,9 @@ the output is byte-identical from run to run (a test checks this against ``data/
 from __future__ import annotations
 
 import argparse
-import importlib
 from pathlib import Path
 
-from . import TOPICS
+from . import TOPICS, import_topic
 
 __all__ = ["write_all", "default_data_dir", "main"]
 
@@ -27,12 +26,7 @@ def write_all(directory: Path | None = None) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for topic in TOPICS:
-        try:
-            module = importlib.import_module(f"expectlab.simulate.{topic}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"expectlab.simulate.{topic}":
-                continue
-            raise
+        module = import_topic(topic)
         writer = getattr(module, "write_examples", None)
         if writer is not None:
             written.extend(Path(p) for p in writer(directory))
