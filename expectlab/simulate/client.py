@@ -18,7 +18,8 @@ Generating model (all latent variables on the 1-7 answer metric):
 - trust ``T = 1.6 + 0.6 S + N(0, 0.8)``; switching costs ``C ~ N(3.8 + 0.8 business, 1.2)``;
 - complaint ``~ Bernoulli(logistic(-1.4 - 0.6 (S - 4.5)))``; complaint handling (1-5)
   for complainers only;
-- NPS answer ``round(1.6 (S - 1) + N(0, 1.2))`` clipped to 0-10;
+- NPS answer ``round(7.3 + 1.5 (S - 4) + N(0, 1.2))`` clipped to 0-10 (an NPS near -10,
+  typical of the industry);
 - renewal ("stayed") ``~ Bernoulli(logistic(eta))`` with
   ``eta = 0.4 + 0.8 (S - 4.5) + 1.2 max(S - 5.5, 0) + 0.35 (C - 4) + 0.25 (T - 4)
   + complaint (0.4 good handling - 0.9 poor handling)``: the top-box premium of
@@ -148,7 +149,7 @@ def simulate_client_survey(n_respondents: int = 600, random_state: Any = 2026,
     complaint = rng.random(n) < 1 / (1 + np.exp(1.4 + 0.6 * (satisfaction - 4.5)))
     handling_latent = 3.0 + 0.4 * (satisfaction - 4.5) + rng.normal(0, 1.1, n)
     handling = np.where(complaint, np.clip(np.rint(handling_latent), 1, 5), np.nan)
-    nps = np.clip(np.rint(1.6 * (satisfaction - 1.0) + rng.normal(0, 1.2, n)), 0, 10)
+    nps = np.clip(np.rint(7.3 + 1.5 * (satisfaction - 4.0) + rng.normal(0, 1.2, n)), 0, 10)
 
     lt = LOYALTY_TRUTH
     good = complaint & (handling >= 4)
