@@ -318,7 +318,8 @@ def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
     except ImportError as exc:
         raise InputError(
             f"Reading {name} needs an Excel engine ({exc}). Install it with "
-            "'pip install \"expectlab[io]\"'."
+            "'pip install \"expectlab[io]\"' (old .xls workbooks also need 'pip install "
+            "xlrd'), or save the sheet as .xlsx or CSV."
         ) from None
     except Exception as exc:  # zip / xml errors from a damaged or mislabelled file
         raise InputError(f"{name} could not be opened as an Excel workbook ({exc}).") from None
