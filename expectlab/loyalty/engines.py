@@ -176,25 +176,47 @@ class LogitEngine:
 
     def marginal_effects(self, X: np.ndarray, w: np.ndarray | None, alpha: float
                          ) -> pd.DataFrame:
-        """Average marginal effects (probability points per unit) with delta-method SEs."""
+        """Average marginal effects (probability points per unit) with delta-method SEs.
+
+        One row per driver column (dummy columns of categorical drivers included,
+        interaction columns not). A driver that enters an interaction ``a:b`` moves the
+        product column too, so its effect is ``mean(w mu (1 - mu) (b_a + b_ab x_b))``,
+        not the derivative with respect to its own column alone.
+        """
         n = X.shape[0]
         ww, _ = _normalise_weights(w, n)
         Xc = np.column_stack([np.ones(n), X])
         mu = _expit(Xc @ self.beta_)
-        d = ww * mu * (1 - mu)
-        mean_d = d.sum() / ww.sum()
-        ame = mean_d * self.beta_[1:]
-        # d AME_j / d beta = beta_j * mean(w d (1 - 2 mu) x) + mean_d * e_j
-        g = (d * (1 - 2 * mu)) @ Xc / ww.sum()
-        jac = self.beta_[1:, None] * g[None, :]
-        jac[:, 1:] += mean_d * np.eye(len(ame))
+        dens = mu * (1 - mu)
+        total = ww.sum()
+        position = {name: k for k, name in enumerate(self.names_)}
+        terms = [name for name in self.names_[1:] if ":" not in name]
+        ame = np.empty(len(terms))
+        jac = np.empty((len(terms), len(self.beta_)))
+        for row, term in enumerate(terms):
+            # dX/dx_term for every respondent: 1 in its own column, the partner's value
+            # in each interaction column it enters
+            deriv = np.zeros_like(Xc)
+            deriv[:, position[term]] = 1.0
+            for name, k in position.items():
+                if ":" in name:
+                    a, b = name.split(":", 1)
+                    if a == term and b in position:
+                        deriv[:, k] += Xc[:, position[b]]
+                    if b == term and a in position:
+                        deriv[:, k] += Xc[:, position[a]]
+            slope = deriv @ self.beta_
+            ame[row] = (ww * dens * slope).sum() / total
+            # d AME / d beta = mean(w mu(1-mu)(1-2mu) slope x) + mean(w mu(1-mu) dX/dx)
+            jac[row] = ((ww * dens * (1 - 2 * mu) * slope) @ Xc
+                        + (ww * dens) @ deriv) / total
         se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", jac, self.cov_, jac), 0, None))
         q = stats.norm.ppf(1 - alpha / 2)
         z = ame / np.where(se > 0, se, np.nan)
         return pd.DataFrame({
             "ame": ame, "se": se, "z": z, "p": 2 * stats.norm.sf(np.abs(z)),
             "lower": ame - q * se, "upper": ame + q * se,
-        }, index=pd.Index(self.names_[1:], name="term"))
+        }, index=pd.Index(terms, name="term"))
 
 
 class _WeightedOrderedModel(OrderedModel):
