@@ -99,7 +99,7 @@ def plot_curve(curve: Any, ax: Any = None, *, show_levels: bool = True, **kwargs
                         fmt="o", color=c, ms=4, capsize=2, alpha=0.7)
     ax.set_ylim(0, 1)
     ax.set_xlabel(kwargs.get("xlabel", f"{driver} (scale score)"))
-    ax.set_ylabel(kwargs.get("ylabel", f"Probability of {curve.outcome} (loyal)"))
+    ax.set_ylabel(kwargs.get("ylabel", f"Probability loyal ({curve.outcome})"))
     ax.set_title(kwargs.get("title", f"Loyalty along {driver}: curve, 95% band, level shares"))
     if curve.curve_["group"].nunique() > 1:
         ax.legend(title=curve.by, loc="upper left")
