@@ -44,7 +44,16 @@ _BASIS_SIZE = {"poly": 6, "piece": 6, "ratio": 2}
 
 @dataclass(frozen=True)
 class Verdict:
-    """Answer to "is this practitioner formula adequate here?"."""
+    """Answer to "is this practitioner formula adequate here?".
+
+    ``statistic`` and ``p_value`` belong to the test of the formula itself (for ``ratio``:
+    the J test with the ratio model as the null hypothesis). For ``ratio`` the J test is also
+    run the other way round (the full polynomial as the null hypothesis, augmented with the
+    ratio model's fitted values): ``reverse_statistic`` and ``reverse_p_value``, and
+    ``outcome`` names which of the four combinations holds (``"ratio inadequate"``,
+    ``"ratio preferred"``, ``"neither adequate"``, ``"indistinguishable"``). The three
+    are NaN / None for the other models.
+    """
 
     model: str
     adequate: bool
@@ -52,6 +61,9 @@ class Verdict:
     statistic: float
     p_value: float
     text: str
+    reverse_statistic: float = float("nan")
+    reverse_p_value: float = float("nan")
+    outcome: str | None = None
 
     def __str__(self) -> str:
         return self.text
@@ -640,33 +652,62 @@ class SatisfactionRegression(FittedModelMixin):
                 stacklevel=2)
         return table
 
+    def _j_test(self, null: str, rival_fitted: np.ndarray) -> tuple[float, float]:
+        """J test: t statistic and p of ``rival_fitted`` added to the ``null`` model."""
+        augmented = np.column_stack([
+            self._model_design(null, self._p_raw, self._e_raw, self._controls), rival_fitted])
+        jfit = wls_fit(augmented, self._y, self._w if self._weighted else None,
+                       cov_type=self.cov_type_, clusters=self._clusters)
+        t = float(jfit.params[-1] / np.sqrt(jfit.cov[-1, -1]))
+        return t, float(2 * stats.t.sf(abs(t), jfit.df_inference))
+
     def verdict(self, model: str = "difference") -> Verdict:
         """Is a practitioner formula adequate on these data?
 
         ``difference`` (and any model nested in the full polynomial): Wald F test of its
         constraints against ``full``. ``ratio``: the Davidson-MacKinnon J test against the
-        full polynomial (adding the polynomial's fitted values to the ratio model) with AIC
-        for context. Adequate means "not rejected at ``alpha``", which with few respondents
-        may only mean the test had little power.
+        full polynomial in both directions, with AIC for context. (1) Null hypothesis "the
+        ratio model is right": add the polynomial's fitted values to the ratio model and
+        test their coefficient (``statistic``, ``p_value``). (2) Null hypothesis "the full
+        polynomial is right": add the ratio model's fitted values to the polynomial
+        (``reverse_statistic``, ``reverse_p_value``). Both use the model's covariance
+        (``cov_type_``), weights and clusters. ``outcome`` says which of the four
+        combinations holds: only the ratio model rejected ("ratio inadequate"), only the
+        polynomial rejected ("ratio preferred"), both ("neither adequate") or neither
+        ("indistinguishable": the data cannot tell them apart). ``adequate`` means the
+        ratio model is not rejected in (1). Adequate means "not rejected at ``alpha``",
+        which with few respondents may only mean the test had little power.
         """
         name, fit = self._get(model)
         full = self.results_["full"]
         if name == "ratio":
-            augmented = np.column_stack([
-                self._model_design("ratio", self._p_raw, self._e_raw, self._controls),
-                full.fitted])
-            jfit = wls_fit(augmented, self._y, self._w if self._weighted else None,
-                           cov_type=self.cov_type_, clusters=self._clusters)
-            t = jfit.params[-1] / np.sqrt(jfit.cov[-1, -1])
-            p = float(2 * stats.t.sf(abs(t), jfit.df_inference))
-            ok = p >= self.alpha
+            t, p = self._j_test("ratio", full.fitted)
+            t_rev, p_rev = self._j_test("full", fit.fitted)
+            ratio_rejected, full_rejected = p < self.alpha, p_rev < self.alpha
+            ok = not ratio_rejected
+            outcome, reading = {
+                (True, False): ("ratio inadequate",
+                                "the ratio formula misses part of the pattern the polynomial "
+                                "captures"),
+                (False, True): ("ratio preferred",
+                                "P / E explains something the polynomial misses, and the "
+                                "polynomial adds nothing to it"),
+                (True, True): ("neither adequate",
+                               "each model explains something the other misses"),
+                (False, False): ("indistinguishable",
+                                 "the data cannot tell the two models apart"),
+            }[(bool(ratio_rejected), bool(full_rejected))]
             d_aic = fit.aic - full.aic
             text = (f"The ratio formula S = b0 + c (P / E) is {'' if ok else 'not '}adequate "
                     f"here: the J test against the full polynomial "
-                    f"{'does not reject' if ok else 'rejects'} it (t = {t:.2f}, p = {p:.3g}); "
-                    f"AIC {fit.aic - full.aic:+.1f} relative to the full polynomial "
+                    f"{'does not reject' if ok else 'rejects'} it (t = {t:.2f}, p = {p:.3g}), "
+                    f"and the reverse J test {'rejects' if full_rejected else 'does not reject'}"
+                    f" the full polynomial against the ratio formula (t = {t_rev:.2f}, "
+                    f"p = {p_rev:.3g}); outcome: {outcome} ({reading}). "
+                    f"AIC {d_aic:+.1f} relative to the full polynomial "
                     f"({'worse' if d_aic > 0 else 'better'}), R2 {fit.r2:.3f} vs {full.r2:.3f}.")
-            return Verdict("ratio", bool(ok), "J test vs full", float(t), p, text)
+            return Verdict("ratio", bool(ok), "J test vs full", t, p, text,
+                           reverse_statistic=t_rev, reverse_p_value=p_rev, outcome=outcome)
         spec = _models.MODELS[name]
         reference = "full" if spec.basis == "poly" else "absunc"
         if name == reference or spec.basis == "ratio":

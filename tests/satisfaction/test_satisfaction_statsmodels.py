@@ -111,18 +111,61 @@ def test_robust_wald_test_equals_statsmodels_f_test(survey):
     np.testing.assert_allclose(row.p_vs_full, float(ref.pvalue), rtol=1e-6)
 
 
-def test_j_test_of_ratio_equals_manual_statsmodels(survey):
-    model = SatisfactionRegression(models=["ratio"], cov_type="nonrobust", n_boot=0,
-                                   **BASE).fit(survey, **COLS)
+def _sm_fit(y, exog, weights, cov_type, groups):
+    """statsmodels OLS / WLS with t-based inference (as the package reports)."""
+    kw = {"cov_kwds": {"groups": groups}} if cov_type == "cluster" else {}
+    model = sm.OLS(y, exog) if weights is None else sm.WLS(y, exog, weights=weights)
+    return model.fit(cov_type=cov_type, use_t=True, **kw)
+
+
+@pytest.mark.parametrize("case", ["nonrobust", "HC3_weighted_control", "cluster"])
+def test_j_test_of_ratio_both_directions_equal_manual_statsmodels(survey, case):
+    fit_kw, weights, controls, groups = {}, None, [], None
+    cov_type = {"nonrobust": "nonrobust", "HC3_weighted_control": "HC3",
+                "cluster": "cluster"}[case]
+    if case == "HC3_weighted_control":
+        fit_kw = {"weights": "weight", "controls": ["age"]}
+        weights, controls = survey["weight"].to_numpy(), [survey["age"].to_numpy()]
+    if case == "cluster":
+        fit_kw = {"cluster": "store"}
+        groups = survey["store"].to_numpy()
+    model = SatisfactionRegression(models=["ratio"], n_boot=0,
+                                   cov_type="HC3" if case == "cluster" else cov_type,
+                                   **BASE).fit(survey, **COLS, **fit_kw)
+    assert model.cov_type_ == cov_type
     designs = _hand_designs(survey, center=4.0)
-    full = sm.OLS(survey["satisfaction"], np.column_stack(designs["full"])).fit()
-    aug = np.column_stack([*designs["ratio"], full.fittedvalues])
-    ref = sm.OLS(survey["satisfaction"], aug).fit()
+    y = survey["satisfaction"].to_numpy()
+    ratio_x = np.column_stack([*designs["ratio"], *controls])
+    full_x = np.column_stack([*designs["full"], *controls])
+    ratio = _sm_fit(y, ratio_x, weights, "nonrobust", None)
+    full = _sm_fit(y, full_x, weights, "nonrobust", None)
+    # (1) H0 ratio model: the polynomial's fitted values added to the ratio model
+    forward = _sm_fit(y, np.column_stack([ratio_x, full.fittedvalues]), weights, cov_type,
+                      groups)
+    # (2) H0 full polynomial: the ratio model's fitted values added to the polynomial
+    reverse = _sm_fit(y, np.column_stack([full_x, ratio.fittedvalues]), weights, cov_type,
+                      groups)
     verdict = model.verdict("ratio")
-    np.testing.assert_allclose(verdict.statistic, np.asarray(ref.tvalues)[-1], rtol=1e-8)
-    np.testing.assert_allclose(verdict.p_value, np.asarray(ref.pvalues)[-1], rtol=1e-6)
-    assert verdict.adequate == (np.asarray(ref.pvalues)[-1] >= 0.05)
-    assert "ratio formula" in str(verdict)
+    np.testing.assert_allclose(verdict.statistic, np.asarray(forward.tvalues)[-1], rtol=1e-8)
+    np.testing.assert_allclose(verdict.p_value, np.asarray(forward.pvalues)[-1], rtol=1e-6)
+    np.testing.assert_allclose(verdict.reverse_statistic, np.asarray(reverse.tvalues)[-1],
+                               rtol=1e-8)
+    np.testing.assert_allclose(verdict.reverse_p_value, np.asarray(reverse.pvalues)[-1],
+                               rtol=1e-6, atol=1e-300)
+    # the same as the (Wald) F test of the added term: F = t^2, same p
+    for ref, t in ((forward, verdict.statistic), (reverse, verdict.reverse_statistic)):
+        r = np.zeros((1, ref.params.shape[0]))
+        r[0, -1] = 1.0
+        f_ref = ref.f_test(r)
+        np.testing.assert_allclose(t**2, float(np.squeeze(f_ref.fvalue)), rtol=1e-8)
+    assert verdict.adequate == (np.asarray(forward.pvalues)[-1] >= 0.05)
+    rejected = (np.asarray(forward.pvalues)[-1] < 0.05, np.asarray(reverse.pvalues)[-1] < 0.05)
+    assert verdict.outcome == {(True, False): "ratio inadequate",
+                               (False, True): "ratio preferred",
+                               (True, True): "neither adequate",
+                               (False, False): "indistinguishable"}[rejected]
+    assert verdict.test == "J test vs full"
+    assert "ratio formula" in str(verdict) and "reverse J test" in str(verdict)
 
 
 def test_summary_columns_and_t_intervals(survey):
