@@ -62,7 +62,8 @@ class LoyaltyModel(FittedModelMixin):
     boosting_params : dict, optional
         Extra arguments for ``HistGradientBoostingClassifier``.
     n_boot : int
-        Bootstrap replicates for metric and dominance intervals (0 = none).
+        Bootstrap replicates for the intervals of the metrics, permutation importance and
+        dominance analysis (0 = none).
     permutation_repeats : int
         Shuffles per driver and fold for permutation importance.
     importance : bool
@@ -94,7 +95,9 @@ class LoyaltyModel(FittedModelMixin):
     oof_proba_ : pandas.Series
         Out-of-fold probability of the loyal event for every used row.
     importance_ : pandas.DataFrame
-        Permutation importance and dominance analysis per driver.
+        Permutation importance and dominance analysis per driver. The permutation
+        interval (``permutation_lower``, ``permutation_upper``) is a percentile bootstrap
+        over respondents of the held-out drop in ROC AUC, fold models and shuffles fixed.
     marginal_effects_ : pandas.DataFrame or None
         Average marginal effects (logit engine).
     leakage_ : pandas.DataFrame
@@ -422,7 +425,8 @@ class LoyaltyModel(FittedModelMixin):
                 return self._event_proba(fold_models[f], design_matrix(frame, spec))
 
             perm = permutation_importance(held, predict, spec.drivers,
-                                          n_repeats=self.permutation_repeats, alpha=self.alpha,
+                                          n_repeats=self.permutation_repeats,
+                                          n_boot=self.n_boot, alpha=self.alpha,
                                           random_state=seeds[3])
             table = table.join(perm)
         kind = "linear" if self.engine == "ordinal" else "logit"

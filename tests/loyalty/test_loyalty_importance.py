@@ -98,3 +98,103 @@ def test_permutation_importance_zero_for_ignored_column():
     tab = permutation_importance(frames, predict, ["x", "z"], n_repeats=3, random_state=0)
     assert tab.loc["z", "permutation"] == 0.0  # the model ignores z
     assert tab.loc["x", "permutation_lower"] > 0.1
+
+
+def _perm_folds(seed=3, n_folds=2, n=120, weighted=True, z_coef=0.05):
+    """Held-out folds and a fixed 'fitted' model that leans slightly on a no-effect driver."""
+    rng = np.random.default_rng(seed)
+    folds = []
+    for _ in range(n_folds):
+        f = pd.DataFrame({"x": rng.normal(size=n), "z": rng.normal(size=n),
+                          # a coarse driver gives tied predictions
+                          "g": rng.integers(0, 3, size=n).astype(float)})
+        eta = 1.5 * f["x"] + 0.3 * f["g"]  # z has no effect on the outcome
+        y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float).to_numpy()
+        w = rng.uniform(0.5, 2.0, n) if weighted else np.ones(n)
+        folds.append((f, y, w))
+
+    def predict(_, frame):
+        eta = 1.5 * frame["x"] + z_coef * frame["z"] + 0.3 * frame["g"]
+        return (1 / (1 + np.exp(-eta))).to_numpy()
+
+    return folds, predict
+
+
+def test_permutation_interval_is_percentile_bootstrap_over_respondents():
+    from sklearn.metrics import roc_auc_score
+
+    folds, predict = _perm_folds()
+    drivers = ["x", "z", "g"]
+    n_repeats, n_boot, seed = 2, 40, 11
+    tab = permutation_importance(folds, predict, drivers, n_repeats=n_repeats,
+                                 n_boot=n_boot, random_state=seed)
+    # Independent slow loop: same draws (shuffles first, then one multinomial count vector
+    # per replicate over all held-out respondents), rows physically resampled, sklearn AUC.
+    rng = np.random.default_rng(seed)
+    preds = []
+    for f, (frame, _, _) in enumerate(folds):
+        per_driver = []
+        for d in drivers:
+            reps = []
+            for _ in range(n_repeats):
+                shuffled = frame.copy()
+                shuffled[d] = frame[d].to_numpy()[rng.permutation(len(frame))]
+                reps.append(predict(f, shuffled))
+            per_driver.append(reps)
+        preds.append((predict(f, frame), per_driver))
+    sizes = [len(y) for _, y, _ in folds]
+    n = sum(sizes)
+    replicates = np.zeros((n_boot, len(drivers)))
+    for b in range(n_boot):
+        counts = rng.multinomial(n, np.full(n, 1.0 / n))
+        start = 0
+        for (_, y, w), (base, per_driver) in zip(folds, preds, strict=True):
+            c = counts[start:start + len(y)]
+            start += len(y)
+            rows = np.repeat(np.arange(len(y)), c)
+
+            def auc(p, rows=rows, y=y, w=w):
+                return roc_auc_score(y[rows], p[rows], sample_weight=w[rows])
+
+            for j, reps in enumerate(per_driver):
+                replicates[b, j] += auc(base) - np.mean([auc(p) for p in reps])
+        replicates[b] /= len(folds)
+    lower, upper = np.percentile(replicates, [2.5, 97.5], axis=0)
+    np.testing.assert_allclose(tab["permutation_lower"], lower, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(tab["permutation_upper"], upper, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(tab["permutation_se"], replicates.std(axis=0, ddof=1),
+                               rtol=1e-10)
+    # The estimate is still the full-sample drop, not the bootstrap mean.
+    point = []
+    for (_, y, w), (base, per_driver) in zip(folds, preds, strict=True):
+        point.append([roc_auc_score(y, base, sample_weight=w)
+                      - np.mean([roc_auc_score(y, p, sample_weight=w) for p in reps])
+                      for reps in per_driver])
+    np.testing.assert_allclose(tab["permutation"], np.mean(point, axis=0), rtol=1e-10)
+
+
+def test_permutation_interval_covers_zero_for_no_effect_driver_only():
+    folds, predict = _perm_folds(seed=5, n_folds=3, n=400)
+    tab = permutation_importance(folds, predict, ["x", "z"], n_repeats=3, n_boot=300,
+                                 random_state=0)
+    assert tab.loc["z", "permutation_lower"] <= 0 <= tab.loc["z", "permutation_upper"]
+    assert tab.loc["z", "permutation_lower"] < tab.loc["z", "permutation_upper"]
+    assert tab.loc["x", "permutation_lower"] > 0.1
+    for d in ("x", "z"):
+        assert (tab.loc[d, "permutation_lower"] <= tab.loc[d, "permutation"]
+                <= tab.loc[d, "permutation_upper"])
+
+
+def test_permutation_intervals_reproducible_with_seed():
+    folds, predict = _perm_folds(seed=2, n_folds=2, n=200)
+    kw = {"n_repeats": 2, "n_boot": 100}
+    a = permutation_importance(folds, predict, ["x", "z", "g"], random_state=4, **kw)
+    b = permutation_importance(folds, predict, ["x", "z", "g"], random_state=4, **kw)
+    pd.testing.assert_frame_equal(a, b)
+    c = permutation_importance(folds, predict, ["x", "z", "g"], random_state=5, **kw)
+    assert not np.allclose(a["permutation_lower"], c["permutation_lower"])
+    # n_boot=0: the estimate without an interval
+    none = permutation_importance(folds, predict, ["x", "z", "g"], random_state=4,
+                                  n_repeats=2, n_boot=0)
+    pd.testing.assert_series_equal(none["permutation"], a["permutation"])
+    assert none[["permutation_se", "permutation_lower", "permutation_upper"]].isna().all().all()

@@ -155,6 +155,10 @@ def test_importance_of_a_null_driver_is_near_zero(sim_small):
     imp = model.importance_
     assert abs(imp.loc["ad_recall", "permutation"]) < 0.01
     assert imp.loc["ad_recall", "permutation_lower"] < 0.005
+    # percentile bootstrap interval: covers 0 for the no-effect driver, not for satisfaction
+    assert imp.loc["ad_recall", "permutation_lower"] <= 0 <= imp.loc["ad_recall",
+                                                                    "permutation_upper"]
+    assert imp["permutation_se"].notna().all()
     assert imp.loc["ad_recall", "share"] < 0.03
     assert imp["share"].idxmax() in {"satisfaction", "trust", "switching_costs"}
     assert imp.loc["satisfaction", "permutation_lower"] > 0
@@ -304,3 +308,24 @@ def test_marginal_effects_follow_interactions_through_the_product_column():
     dens = (lambda p: p * (1 - p))(1 / (1 + np.exp(-np.column_stack(
         [np.ones(n), frame["a"], frame["b"], frame["a"] * frame["b"]]) @ beta)))
     assert abs(me.loc["a", "ame"] - dens.mean() * beta[1]) > 0.02
+
+
+def test_permutation_intervals_follow_random_state_and_survey_weights(sim_small):
+    data = sim_small.data.assign(
+        w=np.random.default_rng(0).uniform(0.5, 2.0, len(sim_small.data)))
+    kwargs = {"n_boot": 40, "permutation_repeats": 2, "max_dominance_drivers": 0,
+              "progress": False}
+    drivers = ["satisfaction", "trust", "ad_recall"]
+    cols = ["permutation", "permutation_se", "permutation_lower", "permutation_upper"]
+
+    def fit(seed, weights="w"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FragileResultWarning)  # dominance skipped
+            return LoyaltyModel("logit", random_state=seed, **kwargs).fit(
+                data, outcome="stayed", drivers=drivers, weights=weights).importance_[cols]
+
+    a, b = fit(2), fit(2)
+    pd.testing.assert_frame_equal(a, b)  # same seed, same bootstrap intervals
+    assert not np.allclose(a["permutation_lower"], fit(3)["permutation_lower"])
+    assert not np.allclose(a["permutation_lower"], fit(2, None)["permutation_lower"])
+    assert (a["permutation_lower"] <= a["permutation_upper"]).all()
