@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._errors import InputError
-from .._resample import check_random_state, parallel_map, progress
+from .._resample import bootstrap_weights, check_random_state, parallel_map, progress
 
 __all__ = [
     "COV_TYPES",
@@ -144,28 +144,6 @@ def _seed_sequences(random_state, n_chunks: int) -> list[np.random.SeedSequence]
     return np.random.SeedSequence(entropy).spawn(n_chunks)
 
 
-def _draw_counts(rng: np.random.Generator, n: int, size: int,
-                 clusters_index: np.ndarray | None, n_clusters: int) -> np.ndarray:
-    """Multinomial(n, equal probabilities) resampling counts, shape (size, n).
-
-    Drawing n uniform indices per replicate and counting them is the same distribution as
-    ``rng.multinomial`` but several times faster for large n (one draw per unit instead
-    of one binomial per category).
-    """
-    units = n if clusters_index is None else n_clusters
-    # 32-bit draws use half the random bits of the default 64-bit ones.
-    idx = rng.integers(0, units, size=(size, units), dtype=np.int32)
-    counts = np.empty((size, units))
-    # Count a few replicates at a time so the bins stay in cache (same draws either way).
-    rows = max(1, 131_072 // units)
-    for start in range(0, size, rows):
-        block = idx[start: start + rows]
-        m = len(block)
-        flat = (block + (np.arange(m, dtype=np.int64) * units)[:, None]).ravel()
-        counts[start: start + m] = np.bincount(flat, minlength=m * units).reshape(m, units)
-    return counts if clusters_index is None else counts[:, clusters_index]
-
-
 def bootstrap_crossproducts(
     z: np.ndarray,
     weights: np.ndarray | None,
@@ -205,17 +183,12 @@ def bootstrap_crossproducts(
     outer = z[:, upper[0]] * z[:, upper[1]]
     if weights is not None:
         outer = outer * np.asarray(weights, dtype=float)[:, None]
-    if clusters is None:
-        cl_index, n_cl = None, 0
-    else:
-        codes, cl_index = np.unique(np.asarray(clusters), return_inverse=True)
-        n_cl = len(codes)
     sizes = [min(_CHUNK, n_boot - start) for start in range(0, n_boot, _CHUNK)]
     seeds = _seed_sequences(random_state, len(sizes))
 
     def run(job: tuple[int, np.random.SeedSequence]) -> np.ndarray:
         size, seed = job
-        counts = _draw_counts(np.random.default_rng(seed), n, size, cl_index, n_cl)
+        counts = bootstrap_weights(n, size, np.random.default_rng(seed), clusters=clusters)
         return counts @ outer
 
     jobs = list(zip(sizes, seeds, strict=True))

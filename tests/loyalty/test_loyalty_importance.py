@@ -123,6 +123,8 @@ def _perm_folds(seed=3, n_folds=2, n=120, weighted=True, z_coef=0.05):
 def test_permutation_interval_is_percentile_bootstrap_over_respondents():
     from sklearn.metrics import roc_auc_score
 
+    from expectlab._resample import bootstrap_weights
+
     folds, predict = _perm_folds()
     drivers = ["x", "z", "g"]
     n_repeats, n_boot, seed = 2, 40, 11
@@ -145,8 +147,11 @@ def test_permutation_interval_is_percentile_bootstrap_over_respondents():
     sizes = [len(y) for _, y, _ in folds]
     n = sum(sizes)
     replicates = np.zeros((n_boot, len(drivers)))
+    # the project's equal-probability multinomial counts (tested on their own in
+    # tests/foundation/test_resample.py), drawn in one chunk as the estimator does
+    all_counts = bootstrap_weights(n, n_boot, rng)
     for b in range(n_boot):
-        counts = rng.multinomial(n, np.full(n, 1.0 / n))
+        counts = all_counts[b].astype(int)
         start = 0
         for (_, y, w), (base, per_driver) in zip(folds, preds, strict=True):
             c = counts[start:start + len(y)]

@@ -7,8 +7,8 @@ import pytest
 import statsmodels.api as sm
 
 from expectlab import InputError, SatisfactionRegression
+from expectlab._resample import bootstrap_weights
 from expectlab.satisfaction.fitting import (
-    _draw_counts,
     _seed_sequences,
     bootstrap_crossproducts,
     solve_from_crossproducts,
@@ -100,8 +100,8 @@ def test_vectorised_bootstrap_equals_refitting():
     theta = solve_from_crossproducts(cross, np.eye(6), y_col=6)
     # the same counts, drawn chunk by chunk from the same child seeds
     seeds = _seed_sequences(42, 2)
-    counts = np.vstack([_draw_counts(np.random.default_rng(seeds[0]), n, 100, None, 0),
-                        _draw_counts(np.random.default_rng(seeds[1]), n, 50, None, 0)])
+    counts = np.vstack([bootstrap_weights(n, 100, np.random.default_rng(seeds[0])),
+                        bootstrap_weights(n, 50, np.random.default_rng(seeds[1]))])
     assert np.all(counts.sum(axis=1) == n)
     for b in (0, 1, 120):
         keep = counts[b] > 0
@@ -114,8 +114,7 @@ def test_vectorised_bootstrap_equals_refitting():
 
 def test_cluster_bootstrap_resamples_whole_clusters():
     clusters = np.repeat(np.arange(10), 5)
-    _, index = np.unique(clusters, return_inverse=True)
-    counts = _draw_counts(np.random.default_rng(3), 50, 20, index, 10)
+    counts = bootstrap_weights(50, 20, np.random.default_rng(3), clusters=clusters)
     for c in range(10):
         block = counts[:, clusters == c]
         assert np.all(block == block[:, :1])
