@@ -33,6 +33,7 @@ __all__ = [
     "validate_parameters",
     "parse_parameter",
     "profile_section",
+    "key_figures",
     "template_parameters",
     "render_report",
 ]
@@ -433,6 +434,28 @@ def profile_section(study: StudyData) -> None:
          "reverse-coding negatively worded items. Cronbach's alpha above 0.7 is usually "
          "taken as adequate; the interval is Feldt's 95% confidence interval.")
     show_table(reliability_table(study))
+
+
+def key_figures(study: StudyData, decimals: int = 3) -> pd.Series:
+    """Headline numbers of the data profile, rounded: sample, segments, missing answers and
+    each scale's Cronbach's alpha with its interval.
+
+    The template prints them in a cell that nbval compares, so a change in the example
+    data or the reader shows up as a failing test rather than a silently different report.
+    """
+    figures: dict[str, float | int] = {"respondents": len(study.data)}
+    sample = profile_table(study)
+    for group, row in sample.iloc[1:].iterrows():
+        figures[f"respondents, {group}"] = int(row["n"])
+    figures["missing answers"] = int(study.survey.missing_report["missing"].sum())
+    figures["declared missing codes"] = int(
+        study.survey.missing_report["declared_missing"].sum())
+    for name, row in reliability_table(study).iterrows():
+        for label, column in (("", "alpha"), (", lower", "alpha_lower"),
+                              (", upper", "alpha_upper")):
+            figures[f"alpha, {name}{label}"] = round(float(row[column]), decimals)
+    # object dtype keeps counts as whole numbers next to the rounded alphas
+    return pd.Series(figures, name="value", dtype=object)
 
 
 # -- rendering -------------------------------------------------------------------------

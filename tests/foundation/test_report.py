@@ -138,3 +138,18 @@ def test_validate_parameters_types():
     with pytest.raises(InputError, match="whole number"):
         validate_parameters({"n_boot": -1})
     assert validate_parameters({"satisfaction_items": "a, b"})["satisfaction_items"] == ["a", "b"]
+
+
+def test_key_figures_of_the_example_profile():
+    from expectlab.report import DEFAULT_PARAMETERS, key_figures, prepare_study
+
+    study = prepare_study(dict(DEFAULT_PARAMETERS, data_path=str(DATA / "client_survey.sav")))
+    figures = key_figures(study)
+    assert figures["respondents"] == 600
+    assert figures["respondents, segment = Business"] + figures[
+        "respondents, segment = Private"] == 600
+    assert figures["missing answers"] == int(study.survey.missing_report["missing"].sum())
+    assert figures["alpha, expectation, lower"] < figures["alpha, expectation"] < figures[
+        "alpha, expectation, upper"]
+    assert figures["alpha, satisfaction"] == round(study.scales["satisfaction"].reliability.alpha,
+                                                   3)
