@@ -23,8 +23,8 @@ def _declared_dependencies() -> set[str]:
     return names
 
 
-def _environment_packages() -> set[str]:
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+def _environment_packages(path=ROOT / "environment.yml") -> set[str]:
+    env = yaml.safe_load(path.read_text())
     names = set()
     for dep in env["dependencies"]:
         if isinstance(dep, dict):
@@ -34,9 +34,12 @@ def _environment_packages() -> set[str]:
     return names
 
 
+def _missing_from(env: set[str]) -> list[str]:
+    return sorted(d for d in _declared_dependencies() if CONDA_NAMES.get(d, d) not in env)
+
+
 def test_every_pyproject_dependency_is_in_environment_yml():
-    env = _environment_packages()
-    missing = sorted(d for d in _declared_dependencies() if CONDA_NAMES.get(d, d) not in env)
+    missing = _missing_from(_environment_packages())
     assert not missing, f"environment.yml lacks {missing}"
 
 
@@ -47,9 +50,12 @@ def test_environment_yml_installs_expectlab_editable():
 
 
 def test_the_dependency_check_can_fail(tmp_path):
-    # the comparison above must notice a package that is missing from environment.yml
-    env = _environment_packages() - {"pyreadstat"}
-    assert "pyreadstat" in _declared_dependencies() and "pyreadstat" not in env
+    # an environment.yml that lost a conda package and a pip package is caught
+    text = (ROOT / "environment.yml").read_text()
+    trimmed = tmp_path / "environment.yml"
+    trimmed.write_text(text.replace("  - pyreadstat>=1.2\n", "").replace(
+        "      - seminr>=0.2\n", ""))
+    assert _missing_from(_environment_packages(trimmed)) == ["pyreadstat", "seminr"]
 
 
 def test_ci_runs_the_readme_test_command():
