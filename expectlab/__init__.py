@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ._errors import FragileResultWarning, InputError
+from ._errors import FragileResultWarning, InputError, NotFittedError
 
 __version__ = "0.1.0"
 
@@ -26,6 +26,8 @@ _LAZY = {
     "reverse_code": "expectlab.scales",
     "scale_score": "expectlab.scales",
     "cronbach_alpha": "expectlab.scales",
+    # the measurement layer
+    "Study": "expectlab.study",
     # Kano
     "KanoAnalysis": "expectlab.kano",
     "KanoDrift": "expectlab.kano",
@@ -43,9 +45,9 @@ _LAZY = {
     "ShiftedBetaGeometric": "expectlab.repeat",
 }
 _SUBPACKAGES = {"kano", "satisfaction", "loyalty", "repeat", "simulate", "io", "scales",
-                "report", "plotting"}
+                "report", "study"}
 
-__all__ = ["InputError", "FragileResultWarning", "__version__", *sorted(_LAZY)]
+__all__ = ["InputError", "NotFittedError", "FragileResultWarning", "__version__", *sorted(_LAZY)]
 
 
 def __getattr__(name: str) -> Any:

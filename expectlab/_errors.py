@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.exceptions import NotFittedError as _SkNotFittedError
 
-__all__ = ["InputError", "FragileResultWarning", "describe_offenders", "require_columns"]
+__all__ = ["InputError", "NotFittedError", "FragileResultWarning", "describe_offenders",
+           "require_columns"]
 
 
 class InputError(ValueError):
@@ -22,6 +24,14 @@ class InputError(ValueError):
 
     The message names the source (file and column where known), the first offending
     rows and values with counts, and what to do about it.
+    """
+
+
+class NotFittedError(InputError, _SkNotFittedError):
+    """A fitted result was asked of an estimator before ``fit``.
+
+    It is scikit-learn's ``NotFittedError`` (so ``hasattr(model, "summary")`` is False
+    before fitting and scikit-learn tools recognise it) and an :class:`InputError`.
     """
 
 

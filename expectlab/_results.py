@@ -14,11 +14,37 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import InputError
+from ._errors import InputError, NotFittedError
 
-__all__ = ["FittedModelMixin", "ExclusionLog", "EXCLUDED_COLUMNS"]
+__all__ = ["FittedModelMixin", "Estimator", "ExclusionLog", "EXCLUDED_COLUMNS",
+           "SUMMARY_COLUMNS", "renamed_argument"]
 
 EXCLUDED_COLUMNS = ["row", "reason"]
+
+#: Column names of every ``summary`` table, in this order, where they apply: the
+#: estimate, its standard error, the confidence limits (at ``1 - alpha``), the test
+#: statistic (z, t or chi-square; the table's notes say which) and its p-value.
+SUMMARY_COLUMNS = ["estimate", "se", "lower", "upper", "statistic", "p"]
+
+
+def renamed_argument(old_name: str, old_value: Any, new_name: str, new_value: Any,
+                     *, owner: str, removed_in: str = "0.3.0") -> Any:
+    """Resolve a renamed keyword argument: the old name keeps working for one release.
+
+    Returns the value to use. Passing the old name warns with a ``FutureWarning`` that
+    says what to write instead; passing both names is an error.
+    """
+    import warnings
+
+    if old_value is None:
+        return new_value
+    if new_value is not None:
+        raise InputError(f"{owner}: pass {new_name}= only ({old_name}= is its old name).")
+    warnings.warn(
+        f"{owner}: {old_name}= is renamed {new_name}= and the old name will be removed in "
+        f"expectlab {removed_in}. Write {new_name}={old_value!r}.",
+        FutureWarning, stacklevel=3)
+    return old_value
 
 
 class ExclusionLog:
@@ -59,7 +85,11 @@ class FittedModelMixin:
 
     _summary_title: str = "expectlab model"
 
-    # -- sklearn-style parameter access ------------------------------------------------
+    #: Names of the further result tables (DataFrame attributes or properties ending in
+    #: ``_``) that ``to_dict`` exports next to ``summary``; each estimator lists its own.
+    _tables: tuple[str, ...] = ()
+
+    # -- parameter access for models not yet on the Estimator base ------------------------
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         import inspect
 
@@ -81,10 +111,35 @@ class FittedModelMixin:
 
     # -- fitted state --------------------------------------------------------------------
     def _check_fitted(self) -> None:
+        """Raise scikit-learn's ``NotFittedError`` (a ValueError and an AttributeError,
+        so ``hasattr(unfitted, "summary")`` is simply False) before ``fit``."""
         if not getattr(self, "_fitted", False):
-            raise InputError(
+            raise NotFittedError(
                 f"This {type(self).__name__} is not fitted yet. Call .fit(data, ...) first."
             )
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return bool(getattr(self, "_fitted", False))
+
+    # -- export ----------------------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """The summary table as a new DataFrame (for export or further work)."""
+        self._check_fitted()
+        return self.summary.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every result table as plain Python data: ``{"summary": [...records], ...}``
+        with the tables listed in ``_tables``, plus ``n_obs`` and ``excluded``."""
+        self._check_fitted()
+        out: dict[str, Any] = {"summary": _records(self.summary)}
+        for name in self._tables:
+            table = getattr(self, name)
+            out[name.rstrip("_")] = _records(table) if isinstance(
+                table, (pd.DataFrame, pd.Series)) else table
+        out["n_obs"] = getattr(self, "n_obs_", None)
+        excluded = getattr(self, "excluded_", None)
+        out["excluded"] = _records(excluded) if isinstance(excluded, pd.DataFrame) else None
+        return out
 
     def _summary_notes(self) -> list[str]:
         notes = []
@@ -131,3 +186,42 @@ class FittedModelMixin:
         if not getattr(self, "_fitted", False):
             return f"<p>{html.escape(type(self).__name__)} (not fitted)</p>"
         return self._html()
+
+
+def _records(table: pd.DataFrame | pd.Series) -> list[dict[str, Any]]:
+    frame = table.to_frame() if isinstance(table, pd.Series) else table
+    index_names = [n if n is not None else "index" for n in frame.index.names]
+    flat = frame.reset_index(names=index_names) if not isinstance(
+        frame.index, pd.RangeIndex) else frame
+    return flat.to_dict(orient="records")
+
+
+try:  # scikit-learn is a core dependency; the import is kept local to this class
+    from sklearn.base import BaseEstimator as _SkBase
+except ImportError:  # pragma: no cover
+    _SkBase = object  # type: ignore[assignment,misc]
+
+
+class Estimator(FittedModelMixin, _SkBase):  # type: ignore[misc,valid-type]
+    """Base class of every expectlab estimator: the scikit-learn contract plus the
+    shared results behaviour.
+
+    - ``__init__`` only stores settings (``get_params``/``set_params``/``clone`` work and
+      ``repr`` shows them);
+    - ``fit(data, *, <role>=columns, weights=None, ...)`` validates through
+      :mod:`expectlab._validate`, sets attributes ending in ``_`` and returns ``self``;
+    - before ``fit``, fitted attributes raise ``sklearn.exceptions.NotFittedError``;
+    - ``summary`` (columns from :data:`SUMMARY_COLUMNS` where they apply), the tables
+      named in ``_tables``, ``print_summary()``, ``to_frame()``, ``to_dict()``, ``n_obs_``
+      and ``excluded_``;
+    - plots are ``plot_*(..., ax=None)`` methods returning the matplotlib Axes.
+    """
+
+    get_params = _SkBase.get_params
+    set_params = _SkBase.set_params
+    __repr__ = _SkBase.__repr__
+
+    # FittedModelMixin first: its HTML representation (the fitted results) wins over
+    # scikit-learn's estimator diagram.
+    def _repr_html_(self) -> str:
+        return FittedModelMixin._repr_html_(self)
