@@ -344,7 +344,7 @@ class Codebook:
         ...
         expectlab._errors.InputError: The codebook gives roles to 1 column(s) that survey.csv \
 does not have:
-          - weight column 'weight' (did you mean 'weigth'?)
+          - weight column: 'weight' (did you mean 'weigth'?)
         Correct the column names in the codebook (or rename the columns of the data). \
 Columns in survey.csv: 'q1', 'weigth'.
         """
@@ -359,10 +359,10 @@ Columns in survey.csv: 'q1', 'weigth'.
         for role, column in self._role_columns():
             if column in present:
                 continue
-            close = difflib.get_close_matches(column, names, n=3, cutoff=0.6)
+            close = _close_matches(column, names)
             hint = (f"did you mean {' or '.join(map(repr, close))}?" if close
                     else "no similar column in the data")
-            lines.append(f"  - {role} {column!r} ({hint})")
+            lines.append(f"  - {role}: {column!r} ({hint})")
         if lines:
             shown = ", ".join(map(repr, names[:30])) + (" ..." if len(names) > 30 else "")
             raise InputError(
@@ -784,6 +784,15 @@ def _role_columns(fields: dict[str, Any]) -> list[tuple[str, str]]:
     for scale, items in fields.get("scales", {}).items():
         roles += [(f"item of scale {scale!r}", item) for item in items]
     return roles
+
+
+def _close_matches(column: str, names: list[str]) -> list[str]:
+    """Up to three column names close to ``column``, ignoring case (for "did you mean")."""
+    by_lower: dict[str, str] = {}
+    for name in names:
+        by_lower.setdefault(name.casefold(), name)
+    close = difflib.get_close_matches(column.casefold(), list(by_lower), n=3, cutoff=0.6)
+    return [by_lower[c] for c in close]
 
 
 # -- the schema --------------------------------------------------------------------------
