@@ -875,13 +875,14 @@ def _text(value: Any, path: str, problems: _Problems) -> str | None:
     return None
 
 
-def _column(value: Any, path: str, problems: _Problems) -> str | None:
-    """A column name: text, or an integer written without quotes."""
+def _column(value: Any, path: str, problems: _Problems, what: str = "a column name") -> \
+        str | None:
+    """A column (or scale) name: text, or an integer written without quotes."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, str) and value:
         return value
-    problems.add(path, value, "a column name (text)")
+    problems.add(path, value, f"{what} (text)")
     return None
 
 
@@ -940,7 +941,7 @@ def _parse_spec(spec: Any, problems: _Problems) -> dict[str, Any]:
                      "a mapping of scale names to lists of item columns")
     elif raw_scales:
         for scale, items in raw_scales.items():
-            name = _column(scale, f"scales.{scale!r}", problems)
+            name = _column(scale, f"scales.{scale!r}", problems, "a scale name")
             if not isinstance(items, list):
                 problems.add(f"scales.{scale}", items,
                              "a list of item columns (scales map names to lists of item "

@@ -406,6 +406,7 @@ def test_two_typed_variables_require_a_declaration():
         ({"nps": ""}, "nps: found '' (text); expected a column name"),
         ({"segments": {"a": 1}}, "segments: found {'a': 1} (mapping)"),
         ({"scales": ["q1"]}, "scales: found ['q1'] (list)"),
+        ({"scales": {None: ["q1"]}}, "scales.None: found None (empty); expected a scale name"),
         ({"kano": [["a", "b"]]}, "kano: found [['a', 'b']] (list)"),
     ],
 )
