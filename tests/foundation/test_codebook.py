@@ -56,15 +56,21 @@ def test_yaml_is_loaded_safely(tmp_path):
 @pytest.mark.parametrize(
     "spec, match",
     [
-        ({"variables": {"q": {"scale": [5, 1]}}}, "minimum must be below maximum"),
-        ({"variables": {"q": {"scale": [1]}}}, r"scale must be \[min, max\]"),
-        ({"variables": {"q": {"scale": ["a", "b"]}}}, "two numbers"),
-        ({"variables": {"q": {"colour": "red"}}}, "unknown field"),
-        ({"variables": {"q": {"type": "fancy"}}}, "type must be one of"),
+        ({"variables": {"q": {"scale": [5, 1]}}},
+         r"variables\.q\.scale: found \[5, 1\] \(list\); expected \[min, max\] with the "
+         "minimum below the maximum"),
+        ({"variables": {"q": {"scale": [1]}}},
+         r"variables\.q\.scale: found \[1\] \(list\); expected \[min, max\], two finite"),
+        ({"variables": {"q": {"scale": ["a", "b"]}}}, r"two finite numbers"),
+        ({"variables": {"q": {"colour": "red"}}}, r"variables\.q\.colour: .*unknown field"),
+        ({"variables": {"q": {"type": "fancy"}}},
+         r"variables\.q\.type: found 'fancy' \(text\); expected one of \['categorical'"),
         ({"variables": ["q"]}, "must map column names"),
         ({"variables": {"q": {}}, "scales": {"s": "q"}}, "lists of item columns"),
-        ({"variables": {"q": {"value_labels": [1, 2]}}}, "value_labels must map"),
-        ({"variables": {"q": {"missing_ranges": [[1]]}}}, "missing range"),
+        ({"variables": {"q": {"value_labels": [1, 2]}}},
+         r"variables\.q\.value_labels: found \[1, 2\] \(list\); expected a mapping of codes"),
+        ({"variables": {"q": {"missing_ranges": [[1]]}}},
+         r"variables\.q\.missing_ranges\[0\]: found \[1\] \(list\); expected a missing range"),
         (["not", "a", "mapping"], "must be a mapping"),
     ],
 )
