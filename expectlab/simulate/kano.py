@@ -269,15 +269,20 @@ def write_examples(directory: Path) -> list[Path]:
                        "(rises to attractive and falls back), 'Ready-to-use return label' "
                        "does not drift. 5% of answers are random noise.",
         "source": "simulated by expectlab.simulate.kano.write_examples, seed 2024",
+        "wave": "wave",
         "variables": {
+            # one row per respondent x wave x attribute, so the id repeats: it is a
+            # grouping column here, not the file's unique row id
             "respondent": {"label": "Respondent id (same person in every wave)",
-                           "type": "integer"},
-            "wave": {"label": "Survey wave", "type": "integer", "scale": [1, 4]},
-            "attribute": {"label": "Service attribute", "type": "string"},
-            "functional": {"label": "Answer if the attribute is present", "type": "integer",
-                           "scale": [1, 5], "value_labels": answers},
-            "dysfunctional": {"label": "Answer if the attribute is absent", "type": "integer",
-                              "scale": [1, 5], "value_labels": answers},
+                           "type": "categorical"},
+            "wave": {"label": "Survey wave", "type": "numeric"},
+            "attribute": {"label": "Service attribute", "type": "categorical"},
+            # separate dicts: a shared one would be written as a YAML anchor and alias,
+            # which codebooks refuse
+            "functional": {"label": "Answer if the attribute is present", "type": "numeric",
+                           "scale": [1, 5], "value_labels": dict(answers)},
+            "dysfunctional": {"label": "Answer if the attribute is absent", "type": "numeric",
+                              "scale": [1, 5], "value_labels": dict(answers)},
         },
     }
     book = directory / "kano_waves.codebook.yaml"

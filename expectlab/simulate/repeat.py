@@ -356,9 +356,10 @@ _CODEBOOK = {
                "from the standardised latent satisfaction of "
                "simulate_client_survey(n_respondents=600, random_state=2026)"),
     "variables": {
-        "customer_id": {"label": "Customer id (= survey respondent_id)", "type": "integer"},
+        "customer_id": {"label": "Customer id (= survey respondent_id)",
+                        "type": "categorical"},
         "date": {"label": "Purchase date (ISO 8601)", "type": "date"},
-        "amount": {"label": "Amount spent", "type": "float", "unit": "EUR"},
+        "amount": {"label": "Amount spent", "type": "numeric", "unit": "EUR"},
     },
 }
 

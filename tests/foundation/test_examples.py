@@ -36,3 +36,16 @@ def test_client_simulator_truth_shows_in_the_data():
     # weights restore the population share of business customers
     w = data["weight"]
     assert abs((w * (data["segment"] == "Business")).sum() / w.sum() - 0.20) < 0.001
+
+
+def test_every_example_file_reads_with_its_codebook():
+    """The shipped codebooks pass the codebook schema (no unknown types, no YAML aliases)."""
+    from expectlab import read_survey
+
+    books = sorted(DATA.glob("*.codebook.yaml"))
+    assert len(books) >= 4
+    for book in books:
+        data = book.with_name(book.name.replace(".codebook.yaml", ".csv"))
+        survey = read_survey(data)
+        assert survey.n_rows > 0 and len(survey.codebook.variables) >= 3
+        assert "&id" not in book.read_text(encoding="utf-8")
