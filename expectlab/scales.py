@@ -324,6 +324,7 @@ def scale_score(
     >>> s = scale_score(df, ["a", "b", "c"], reverse=["c"], scale=(1, 5))
     >>> s.scores.round(2).tolist()
     [1.33, 5.0, 4.33, 1.67]
+
     A missing-value code left in the data is refused, not averaged:
 
     >>> try:
