@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,10 @@ from scipy import stats
 
 from ._errors import FragileResultWarning, InputError, describe_offenders, require_columns
 from ._results import ExclusionLog
+from ._validate import as_frame, column_list, numeric_column, resolve_scale
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .study import Study
 
 __all__ = ["reverse_code", "cronbach_alpha", "scale_score", "CronbachAlpha", "ScaleScore"]
 
@@ -142,12 +147,29 @@ def cronbach_alpha(items: pd.DataFrame, *, alpha: float = 0.05) -> CronbachAlpha
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> rng = np.random.default_rng(1)
-    >>> true = rng.normal(size=500)
-    >>> items = pd.DataFrame({f"q{j}": true + rng.normal(size=500) for j in range(4)})
-    >>> round(cronbach_alpha(items).alpha, 2)
-    0.8
+    Five respondents answering three items (item variances 1.3, 2.3 and 1.7, variance of
+    the total 13.5, so alpha = 3/2 (1 - 5.3 / 13.5)):
+
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"a": [2, 3, 3, 4, 5], "b": [1, 3, 4, 4, 5],
+    ...                       "c": [2, 2, 3, 5, 4]})
+    >>> result = cronbach_alpha(items)
+    >>> round(result.alpha, 3)
+    0.911
+    >>> result.n, result.k
+    (5, 3)
+
+    References
+    ----------
+    Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+    *Psychometrika*, 16(3), 297-334.
+
+    Feldt, L. S. (1965). The approximate sampling distribution of Kuder-Richardson
+    reliability coefficient twenty. *Psychometrika*, 30(3), 357-370.
+
+    See Also
+    --------
+    scale_score : item means with this reliability report.
     """
     if not isinstance(items, pd.DataFrame):
         raise InputError(f"items must be a DataFrame of item columns, got {type(items).__name__}.")
@@ -158,14 +180,10 @@ def cronbach_alpha(items: pd.DataFrame, *, alpha: float = 0.05) -> CronbachAlpha
         )
     if not 0 < alpha < 1:
         raise InputError(f"alpha must lie between 0 and 1, got {alpha!r}.")
-    numeric = items.apply(pd.to_numeric, errors="coerce")
-    for col in items.columns:
-        bad = items[col].notna() & numeric[col].isna()
-        if bad.any():
-            raise InputError(
-                f"Item {col!r} holds non-numeric answers: {describe_offenders(items[col], bad)}."
-                " Turn them into missing values (declare missing codes) first."
-            )
+    # The shared check refuses text and infinite answers (an inf would turn alpha into NaN
+    # without a word).
+    numeric = pd.DataFrame({col: numeric_column(items, col, role="item", source="items")
+                            for col in items.columns}, index=items.index)
     complete = numeric.dropna()
     n, k = complete.shape
     if n < 3:
@@ -209,6 +227,11 @@ class ScaleScore:
     reversed_items : list of str
     excluded_ : DataFrame
         Rows without a score, with the reason.
+    scale : (float, float)
+        The answer scale every item was checked against (and reversed on).
+    scale_inferred : bool
+        True when the scale was taken from the observed answers (``scale="infer"``);
+        shown by ``repr`` and in ``notes``.
     """
 
     name: str
@@ -217,39 +240,62 @@ class ScaleScore:
     items: list[str]
     reversed_items: list[str]
     excluded_: pd.DataFrame
+    scale: tuple[float, float] | None = None
+    scale_inferred: bool = False
+
+    @property
+    def notes(self) -> list[str]:
+        """What a reader of the score must know: the scale and whether it was inferred."""
+        if self.scale is None:
+            return []
+        text = f"Item scale {self.scale[0]:g} to {self.scale[1]:g}"
+        if self.scale_inferred:
+            text += (" (inferred from the observed answers, scale='infer'; declare it to "
+                     "have out-of-range codes refused)")
+        return [text]
 
     def __repr__(self) -> str:
         rel = "single item" if self.reliability is None else repr(self.reliability)
+        scale = "" if self.scale is None else (
+            f", scale {self.scale[0]:g}-{self.scale[1]:g}"
+            + (" (inferred)" if self.scale_inferred else ""))
         return (
             f"ScaleScore({self.name!r}: {len(self.items)} items, "
-            f"{int(self.scores.notna().sum())} scores, {rel})"
+            f"{int(self.scores.notna().sum())} scores{scale}, {rel})"
         )
 
 
 def scale_score(
-    data: pd.DataFrame,
-    items: Sequence[str],
+    data: pd.DataFrame | Study,
+    items: str | Sequence[str],
     *,
     name: str | None = None,
     reverse: Sequence[str] | None = None,
-    scale: tuple[float, float] | None = None,
+    scale: tuple[float, float] | Literal["infer"] | None = None,
     min_items: int | None = None,
     alpha: float = 0.05,
 ) -> ScaleScore:
     """Average items into a scale score and report Cronbach's alpha.
 
+    Every answer is checked against the item scale first: a missing-value code such as 99
+    or -99 left in the data would otherwise be averaged into the score without a word.
+
     Parameters
     ----------
-    data : DataFrame
-        The survey (one row per respondent).
-    items : list of str
-        Item columns.
+    data : DataFrame or Study
+        The survey (one row per respondent). With a :class:`~expectlab.Study`, ``items``
+        may be a scale name of the study, the scale comes from its codebook and the items
+        the codebook flags as negatively worded are reversed (unless ``reverse`` is given).
+    items : str or list of str
+        Item columns (or, with a Study, a scale name).
     name : str, optional
-        Scale name (defaults to the items joined by "+").
+        Scale name (defaults to the study's scale name or the items joined by "+").
     reverse : list of str, optional
-        Items to reverse-code on ``scale`` before averaging.
-    scale : (min, max), optional
-        Item scale; required when ``reverse`` is given.
+        Items to reverse-code on the scale before averaging.
+    scale : (min, max), "infer" or None
+        The items' answer scale, e.g. ``(1, 7)``. ``None`` (default) takes the scale the
+        study's codebook declares and is an error when none is declared. ``"infer"`` takes
+        the observed lowest and highest answer and says so (``scale_inferred``, ``notes``).
     min_items : int, optional
         Fewest answered items for a score (default: at least half of the items).
         Respondents with fewer are excluded and reported in ``excluded_``.
@@ -260,6 +306,17 @@ def scale_score(
     -------
     ScaleScore
 
+    Raises
+    ------
+    InputError
+        When the scale is neither given nor declared, when an answer lies outside it, or
+        for text or infinite answers (the message names the column and rows).
+
+    See Also
+    --------
+    cronbach_alpha : the reliability report on its own.
+    reverse_code : reverse one item.
+
     Examples
     --------
     >>> import pandas as pd
@@ -267,31 +324,39 @@ def scale_score(
     >>> s = scale_score(df, ["a", "b", "c"], reverse=["c"], scale=(1, 5))
     >>> s.scores.round(2).tolist()
     [1.33, 5.0, 4.33, 1.67]
+
+    A missing-value code left in the data is refused, not averaged:
+
+    >>> try:
+    ...     scale_score(df.assign(b=[2, 5, 99, 1]), ["a", "b"], scale=(1, 5))
+    ... except ValueError as err:
+    ...     print(str(err)[:79])
+    Item column 'b' in the data: values outside the declared scale 1-5: 1 value, fi
     """
-    items = list(items)
+    frame, study = as_frame(data)
+    if isinstance(items, str) and study is not None:
+        name = name or (items if items in study.scales and items not in frame.columns
+                        else None)
+        items = study.items(items)
+    items = column_list(items, role="items")
     if not items:
         raise InputError("scale_score needs at least one item column.")
-    require_columns(data, items, source="the data")
+    source = "the data" if study is None else study.source
+    require_columns(frame, items, source=source)
+    if reverse is None and study is not None:
+        flagged = set(study.reverse_items())
+        reverse = [c for c in items if c in flagged]
     reverse = list(reverse or [])
     stray = [r for r in reverse if r not in items]
     if stray:
         raise InputError(f"Items to reverse {stray} are not among the scale's items {items}.")
-    if reverse and scale is None:
-        raise InputError(
-            "Reverse-coding needs the item scale: pass scale=(min, max), e.g. scale=(1, 7)."
-        )
-    block = data[items].copy()
-    for col in items:
-        converted = pd.to_numeric(block[col], errors="coerce")
-        bad = block[col].notna() & converted.isna()
-        if bad.any():
-            raise InputError(
-                f"Item {col!r} holds non-numeric answers: {describe_offenders(block[col], bad)}."
-                " Declare them as missing codes when reading the survey."
-            )
-        block[col] = converted.astype(float)
+    # Checks text, inf and every answer against the scale (given, declared or inferred).
+    (lo, hi), inferred = resolve_scale(scale, frame, items, study=study, role="item",
+                                       source=source)
+    block = pd.DataFrame({col: numeric_column(frame, col, role="item", source=source)
+                          for col in items}, index=frame.index)
     for col in reverse:
-        block[col] = reverse_code(block[col], scale)
+        block[col] = reverse_code(block[col], (lo, hi))
     k = len(items)
     if min_items is None:
         min_items = max(1, int(np.ceil(k / 2)))
@@ -314,4 +379,5 @@ def scale_score(
             FragileResultWarning,
             stacklevel=2,
         )
-    return ScaleScore(str(scores.name), scores, reliability, items, reverse, log.to_frame())
+    return ScaleScore(str(scores.name), scores, reliability, items, reverse, log.to_frame(),
+                      (lo, hi), inferred)

@@ -46,8 +46,14 @@ def _grid(fitted, model: str, grid: int):
     return name, pp, ee, zz, hull_xy
 
 
+def _literal(text: object) -> str:
+    """Column names come from client files: draw them as typed, never as mathtext
+    (an unescaped ``$`` pair would render as formula or fail to parse)."""
+    return str(text).replace("$", r"\$")
+
+
 def _labels(fitted) -> tuple[str, str, str]:
-    lab = fitted.labels_
+    lab = {k: _literal(v) for k, v in fitted.labels_.items()}
     return (f"Experience / performance ({lab['experience']})",
             f"Expectation ({lab['expectation']})", f"Satisfaction ({lab['satisfaction']})")
 
@@ -179,7 +185,7 @@ def plot_asymmetry(fitted, ax=None, bins: int = 12, **kwargs):
     ax.scatter(centres, means, color="black", s=18, zorder=3, label="observed mean (binned)")
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_xlabel("Disconfirmation D = experience - expectation (scale points)")
-    ax.set_ylabel(f"Satisfaction ({fitted.labels_['satisfaction']})")
+    ax.set_ylabel(f"Satisfaction ({_literal(fitted.labels_['satisfaction'])})")
     ax.set_title("Gains and losses against expectations")
     ax.legend(fontsize="small")
     return ax

@@ -14,7 +14,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,18 @@ from scipy import stats
 
 from .._errors import FragileResultWarning, InputError, describe_offenders, require_columns
 from .._resample import percentile_interval
-from .._results import ExclusionLog, FittedModelMixin
+from .._results import Estimator, ExclusionLog
+from .._validate import (
+    as_frame,
+    check_in_scale,
+    check_not_collinear,
+    column_list,
+    group_labels,
+    numeric_array,
+    numeric_column,
+    resolve_scale,
+    weights_array,
+)
 from . import models as _models
 from .fitting import (
     COV_TYPES,
@@ -33,6 +44,10 @@ from .fitting import (
 )
 from .surface import surface_table
 from .zones import DEFAULT_CUTS, assign_zones, zone_table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..study import Study
+
 
 __all__ = ["SatisfactionRegression", "Verdict"]
 
@@ -69,7 +84,7 @@ class Verdict:
         return self.text
 
 
-class SatisfactionRegression(FittedModelMixin):
+class SatisfactionRegression(Estimator):
     """Satisfaction on expectation (E) and experience (P): formulas, surfaces, asymmetry.
 
     Fits, with the same controls and weights, the practitioner formulas (``difference``
@@ -91,9 +106,17 @@ class SatisfactionRegression(FittedModelMixin):
         constant is used for both so P - E is unchanged. The ``ratio`` model always uses
         the raw values (a ratio of centred values is meaningless: they can be zero or
         negative).
-    scale : (float, float), optional
-        Lowest and highest possible answer of E and P (e.g. ``(1, 7)``). Inferred from the
-        data (floor of the smallest and ceiling of the largest value) when omitted.
+    scale : (float, float), "infer" or None
+        Lowest and highest possible answer of E and P (e.g. ``(1, 7)``); every E and P
+        value (item or column) is checked against it, so a missing-value code such as 99
+        is refused instead of fitted. ``None`` (default) takes the scale the study's
+        codebook declares (``fit`` on a :class:`~expectlab.Study`) and is an error when
+        none is declared. ``"infer"`` takes the floor of the smallest and the ceiling of
+        the largest observed answer; the summary notes, ``comparison_`` and ``surface()``
+        notes and ``print_summary`` then say the scale was inferred. Multi-item
+        satisfaction is scored on its codebook scale when the study declares one, else on
+        this scale; a single satisfaction column is the outcome and is checked only
+        against a declared codebook scale.
     cov_type : {"HC3", "nonrobust", "HC0", "HC1", "cluster"}
         Covariance of the estimates; ``"cluster"`` is used automatically when ``cluster=``
         is passed to :meth:`fit`.
@@ -110,6 +133,9 @@ class SatisfactionRegression(FittedModelMixin):
 
     Attributes
     ----------
+    summary : pandas.DataFrame
+        Coefficients of every model (index model, term): ``estimate``, ``se``, ``lower``,
+        ``upper`` (t-based), ``statistic`` (t) and ``p``.
     comparison_ : pandas.DataFrame
         One row per model: ``r2``, ``adj_r2``, ``loglik``, ``aic``, ``bic``, ``delta_aic``,
         ``df_model`` and the Wald F test of a nested model's constraints against ``full``
@@ -123,29 +149,63 @@ class SatisfactionRegression(FittedModelMixin):
     center_ : float
         Constant subtracted from E and P.
     scale_ : tuple of float
+    scale_inferred_ : bool
+        Whether ``scale_`` was inferred (``scale="infer"``).
+    weights_ : str or None
+        Which weights were used ("column 'w'", "the study's weight column 'w'", "array
+        of weights" or None).
     commensurate_ : bool
         Whether E and P look like answers on the same scale.
     reliability_ : pandas.DataFrame
         Cronbach's alpha (with Feldt interval) of multi-item E, P and S (empty for single
         columns).
 
+    Notes
+    -----
+    The fitted model keeps what its methods need and nothing of the client's frame: the
+    E, P and S scores, controls, weights and clusters of the rows used (arrays), their
+    row labels (``predict()``, ``assign_zones()``), the fitted least-squares results and
+    the bootstrap cross-products (``n_boot`` x m x m).
+
+    References
+    ----------
+    Oliver, R. L. (1980). A cognitive model of the antecedents and consequences of
+    satisfaction decisions. *Journal of Marketing Research*, 17(4), 460-469.
+
+    Edwards, J. R., & Parry, M. E. (1993). On the use of polynomial regression equations
+    as an alternative to difference scores in organizational research. *Academy of
+    Management Journal*, 36(6), 1577-1613.
+
+    Davidson, R., & MacKinnon, J. G. (1981). Several tests for model specification in the
+    presence of alternative hypotheses. *Econometrica*, 49(3), 781-793.
+
+    See Also
+    --------
+    expectlab.scale_score : item means and Cronbach's alpha used for multi-item roles.
+    expectlab.Study : the measurement layer (scales and weights from the codebook).
+
     Examples
     --------
     >>> from expectlab.simulate.satisfaction import simulate_satisfaction
     >>> sim = simulate_satisfaction(n=400, truth="difference", random_state=3)
-    >>> model = SatisfactionRegression(n_boot=200, random_state=2, progress=False).fit(
+    >>> model = SatisfactionRegression(scale=(1, 7), n_boot=200, random_state=2,
+    ...                                progress=False).fit(
     ...     sim.data, satisfaction="satisfaction", expectation="expectation",
     ...     experience="experience")
     >>> bool(model.comparison_.loc["difference", "p_vs_full"] > 0.05)
     True
     >>> print(model.verdict("difference"))  # doctest: +ELLIPSIS
     The difference formula ... adequate here...
+    >>> list(model.summary.columns)
+    ['estimate', 'se', 'lower', 'upper', 'statistic', 'p']
     """
 
     _summary_title = "Satisfaction regression on expectation and experience"
 
-    def __init__(self, models: Sequence[str] | None = None, center: str | None = "midpoint",
-                 scale: tuple[float, float] | None = None, cov_type: str = "HC3",
+    def __init__(self, models: Sequence[str] | None = None,
+                 center: Literal["midpoint", "pooled_mean"] | None = "midpoint",
+                 scale: tuple[float, float] | Literal["infer"] | None = None,
+                 cov_type: Literal["HC3", "nonrobust", "HC0", "HC1", "cluster"] = "HC3",
                  alpha: float = 0.05, n_boot: int = 1000, random_state: Any = None,
                  n_jobs: int | None = None, progress: bool = True) -> None:
         self.models = models
@@ -170,14 +230,14 @@ class SatisfactionRegression(FittedModelMixin):
             raise InputError(f"alpha must lie between 0 and 1, got {self.alpha!r}.")
         if not isinstance(self.n_boot, (int, np.integer)) or self.n_boot < 0:
             raise InputError(f"n_boot must be a non-negative integer, got {self.n_boot!r}.")
-        if self.scale is not None:
+        if not (self.scale is None or isinstance(self.scale, str)):
             ok = (isinstance(self.scale, (tuple, list)) and len(self.scale) == 2
                   and all(isinstance(v, (int, float, np.number)) for v in self.scale)
                   and self.scale[0] < self.scale[1])
             if not ok:
                 raise InputError(
-                    f"scale must be (lowest, highest) possible answer, e.g. (1, 7); "
-                    f"got {self.scale!r}.")
+                    f"scale must be (lowest, highest) possible answer, e.g. (1, 7), 'infer' "
+                    f"or None; got {self.scale!r}.")
         requested = list(_models.DEFAULT_MODELS) if self.models is None else self.models
         if isinstance(requested, str):
             requested = [requested]
@@ -202,31 +262,20 @@ class SatisfactionRegression(FittedModelMixin):
             names.append("absunc")
         return names
 
-    @staticmethod
-    def _numeric(data: pd.DataFrame, column: str) -> pd.Series:
-        series = data[column]
-        if pd.api.types.is_bool_dtype(series):
-            return series.astype(float)
-        if pd.api.types.is_numeric_dtype(series):
-            return series.astype(float)
-        converted = pd.to_numeric(series, errors="coerce")
-        bad = converted.isna() & series.notna()
-        if bad.any():
-            raise InputError(
-                f"Column {column!r} must hold numbers, but has non-numeric entries: "
-                f"{describe_offenders(series, bad)}. Recode them as numbers, or as missing "
-                "(NaN) if they are missing-value codes.")
-        return converted.astype(float)
-
-    def _score(self, data: pd.DataFrame, role: str, spec: str | Sequence[str],
-               reliability: list[dict], log: ExclusionLog) -> tuple[pd.Series, str]:
-        if isinstance(spec, str):
-            return self._numeric(data, spec), spec
+    def _score(self, frame: pd.DataFrame, study: Study | None, role: str,
+               items: list[str], scale: tuple[float, float] | None,
+               reliability: list[dict], log: ExclusionLog, source: str
+               ) -> tuple[pd.Series, str]:
+        """One role's score: the column itself, or the item mean (``scale_score``)."""
+        if len(items) == 1:
+            return numeric_column(frame, items[0], role=role, source=source), items[0]
         from ..scales import scale_score
 
         # The reader's scale helper: item mean when at least half the items are answered,
-        # Cronbach's alpha with Feldt's interval (and a warning when it is low).
-        score = scale_score(data, list(spec), name=role, alpha=self.alpha)
+        # every answer checked against the scale, Cronbach's alpha with Feldt's interval
+        # (and a warning when it is low). A Study also supplies its reverse-worded flags.
+        score = scale_score(frame if study is None else study, items, name=role,
+                            scale=scale, alpha=self.alpha)
         for row, reason in zip(score.excluded_["row"], score.excluded_["reason"],
                                strict=True):
             log.add([row], f"no {role} score ({reason})")
@@ -238,26 +287,60 @@ class SatisfactionRegression(FittedModelMixin):
             "alpha_upper": np.nan if rel is None else rel.ci[1]})
         return score.scores.astype(float), role
 
+    def _resolve_roles(self, frame: pd.DataFrame, study: Study | None, specs: dict
+                       ) -> dict[str, list[str]]:
+        cols: dict[str, list[str]] = {}
+        for role, spec in specs.items():
+            if spec is None or (not isinstance(spec, str) and len(list(spec)) == 0):
+                raise InputError(f"{role}= is required: name the column (or item columns).")
+            if not isinstance(spec, str) and not all(isinstance(c, str) for c in spec):
+                raise InputError(
+                    f"{role}= must be a column name or a non-empty list of item column names, "
+                    f"got {spec!r}.")
+            names = column_list(spec, role=role)
+            cols[role] = study.items(names) if study is not None else names
+        return cols
+
+    def _resolve_scale(self, frame: pd.DataFrame, study: Study | None,
+                       cols: dict[str, list[str]], source: str
+                       ) -> tuple[tuple[float, float], bool]:
+        """The answer scale of E and P, every E and P value checked against it."""
+        ep = [*cols["expectation"], *cols["experience"]]
+        ep = list(dict.fromkeys(ep))
+        (lo, hi), inferred = resolve_scale(self.scale, frame, ep, study=study,
+                                           role="expectation/experience", source=source)
+        if inferred:
+            # Answers are whole scale points: widen an inferred range to them, as the
+            # midpoint centring and the what-if clipping need the end points of the scale.
+            lo, hi = float(math.floor(lo)), float(math.ceil(hi))
+        return (lo, hi), inferred
+
     # ----------------------------------------------------------------------- fit --
-    def fit(self, data: pd.DataFrame, *, satisfaction: str | Sequence[str],
+    def fit(self, data: pd.DataFrame | Study, *, satisfaction: str | Sequence[str],
             expectation: str | Sequence[str], experience: str | Sequence[str],
-            controls: Sequence[str] | None = None, weights: str | None = None,
-            cluster: str | None = None) -> SatisfactionRegression:
+            controls: str | Sequence[str] | None = None,
+            weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+            cluster: str | None = None) -> Self:
         """Fit every requested model of satisfaction on expectation and experience.
 
         Parameters
         ----------
-        data : pandas.DataFrame
-            One row per respondent.
+        data : pandas.DataFrame or Study
+            One row per respondent. With a :class:`~expectlab.Study`, a role may name one
+            of its scales (``satisfaction="satisfaction"`` stands for its items), the
+            answer scale comes from the codebook (unless ``scale=`` is set), items the
+            codebook flags as negatively worded are reversed, and the study's weights
+            are used when ``weights`` is None.
         satisfaction, expectation, experience : str or list of str
             Column names (used as given in labels), or lists of item columns averaged with
             ``expectlab.scale_score`` (mean of the answered items when at least half are
             answered; Cronbach's alpha with its interval in ``reliability_``).
         controls : list of str, optional
             Numeric control columns added to every model (dummy-code categories first).
-        weights : str, optional
-            Survey weight column (positive numbers; rows with weight 0 are excluded and
-            recorded).
+        weights : str or array-like, optional
+            Survey weights: a column name of ``data``, or (second path) one non-negative
+            weight per row. Rows with a missing or zero weight are excluded and recorded;
+            negative, infinite or all-zero weights are errors.
         cluster : str, optional
             Cluster column (store, wave, ...): cluster-robust covariances and a cluster
             bootstrap.
@@ -268,64 +351,65 @@ class SatisfactionRegression(FittedModelMixin):
             ``self``, fitted.
         """
         names = self._check_params()
-        controls = [] if controls is None else ([controls] if isinstance(controls, str)
-                                                else list(controls))
+        frame, study = as_frame(data)
+        source = "data" if study is None else study.source
+        controls = column_list(controls, role="controls")
         specs = {"satisfaction": satisfaction, "expectation": expectation,
                  "experience": experience}
-        needed: list[str] = []
-        for role, spec in specs.items():
-            if spec is None or (not isinstance(spec, str) and len(list(spec)) == 0):
-                raise InputError(f"{role}= is required: name the column (or item columns).")
-            if not isinstance(spec, str) and not all(isinstance(c, str) for c in spec):
-                raise InputError(
-                    f"{role}= must be a column name or a non-empty list of item column names, "
-                    f"got {spec!r}.")
-            needed.extend([spec] if isinstance(spec, str) else list(spec))
-        require_columns(data, [*needed, *controls, weights, cluster], source="data")
-        if len(data) == 0:
-            raise InputError("data has no rows.")
+        cols = self._resolve_roles(frame, study, specs)
+        needed = [c for role in _ROLES for c in cols[role]]
+        require_columns(frame, [*needed, *controls,
+                                weights if isinstance(weights, str) else None, cluster],
+                        source=source)
+        if len(frame) == 0:
+            raise InputError(f"{source} has no rows.")
+        weights_note = None
+        if weights is None and study is not None and study.weights is not None:
+            weights = study.weights
+            weights_note = f"the study's weight column {weights!r}"
+        elif isinstance(weights, str):
+            weights_note = f"column {weights!r}"
+        elif weights is not None:
+            weights_note = "array of weights (one per row)"
 
+        scale, inferred = self._resolve_scale(frame, study, cols, source)
+        s_items = cols["satisfaction"]
+        s_declared = study is not None and all(study.scale_of(c) is not None
+                                               for c in s_items)
         reliability: list[dict] = []
         scores = {}
         labels = {}
         log = ExclusionLog()
         for role in _ROLES:
-            scores[role], labels[role] = self._score(data, role, specs[role], reliability, log)
-        ctrl = {c: self._numeric(data, c) for c in controls}
+            role_scale = None if role == "satisfaction" and s_declared else scale
+            scores[role], labels[role] = self._score(frame, study, role, cols[role],
+                                                     role_scale, reliability, log, source)
+        if len(s_items) == 1 and s_declared:
+            # the outcome is checked against its declared scale (99 codes are not answers)
+            check_in_scale(scores["satisfaction"], study.scale_of(s_items[0]),
+                           column=s_items[0], source=source, role="satisfaction")
+        ctrl = {c: numeric_column(frame, c, role="control", source=source) for c in controls}
 
-        keep = np.ones(len(data), dtype=bool)
+        keep = np.ones(len(frame), dtype=bool)
         for role in _ROLES:
-            if not isinstance(specs[role], str):
+            if len(cols[role]) > 1:
                 # rows without a score were logged by the scale helper with its reason
                 keep &= scores[role].notna().to_numpy()
                 continue
             miss = scores[role].isna().to_numpy() & keep
-            log.add_mask(data, miss, f"missing {labels[role]}")
+            log.add_mask(frame, miss, f"missing {labels[role]}")
             keep &= ~miss
         for c in controls:
             miss = ctrl[c].isna().to_numpy() & keep
-            log.add_mask(data, miss, f"missing control {c}")
+            log.add_mask(frame, miss, f"missing control {c}")
             keep &= ~miss
-        if weights is not None:
-            wser = self._numeric(data, weights)
-            bad = (wser < 0) | np.isinf(wser)
-            if bad.any():
-                raise InputError(
-                    f"Weight column {weights!r} must be non-negative and finite: "
-                    f"{describe_offenders(data[weights], bad)}. Fix the weights or drop "
-                    "those rows.")
-            miss = wser.isna().to_numpy() & keep
-            log.add_mask(data, miss, f"missing weight {weights}")
-            keep &= ~miss
-            zero = (wser == 0).to_numpy() & keep
-            log.add_mask(data, zero, f"zero weight {weights}")
-            keep &= ~zero
-            w_all = wser.to_numpy()
-        else:
-            w_all = np.ones(len(data))
+        # Shared weight checks: negative / inf / text are errors, missing and zero weights
+        # are excluded with the reason, all-zero weights are an error.
+        w_all = weights_array(frame, weights, log=log, keep=keep, source=source)
         if cluster is not None:
-            miss = data[cluster].isna().to_numpy() & keep
-            log.add_mask(data, miss, f"missing cluster {cluster}")
+            group_labels(frame, cluster, role="cluster", source=source)
+            miss = frame[cluster].isna().to_numpy() & keep
+            log.add_mask(frame, miss, f"missing cluster {cluster}")
             keep &= ~miss
 
         s = scores["satisfaction"].to_numpy()[keep]
@@ -334,14 +418,14 @@ class SatisfactionRegression(FittedModelMixin):
         w = w_all[keep]
         cmat = (np.column_stack([ctrl[c].to_numpy()[keep] for c in controls])
                 if controls else np.empty((int(keep.sum()), 0)))
-        clusters = None if cluster is None else data[cluster].to_numpy()[keep]
-        index = data.index[keep]
+        clusters = None if cluster is None else frame[cluster].to_numpy()[keep]
+        index = frame.index[keep]
         n = len(s)
 
         k_max = max(_models.MODELS[m].k for m in names) + len(controls)
         if n <= k_max + 1:
             raise InputError(
-                f"Only {n} usable rows (after {len(data) - n} exclusions) for models with up "
+                f"Only {n} usable rows (after {len(frame) - n} exclusions) for models with up "
                 f"to {k_max} parameters; at least {k_max + 2} are needed. See excluded_ via a "
                 "smaller model list or supply more respondents.")
         for role, values in (("satisfaction", s), ("expectation", e_raw),
@@ -355,7 +439,10 @@ class SatisfactionRegression(FittedModelMixin):
                 f"Only {n} respondents for a six-parameter surface: estimates and tests "
                 "are fragile.", FragileResultWarning, stacklevel=2)
 
-        self._set_scale(data, scores, labels, keep, e_raw, p_raw)
+        self.scale_ = scale
+        self.scale_inferred_ = inferred
+        self.weights_ = weights_note
+        self._set_commensurate(e_raw, p_raw)
         if self.center == "midpoint":
             center = (self.scale_[0] + self.scale_[1]) / 2.0
         elif self.center == "pooled_mean":
@@ -380,9 +467,12 @@ class SatisfactionRegression(FittedModelMixin):
 
         self.center_ = float(center)
         self.labels_ = labels
-        self.columns_ = {"satisfaction": specs["satisfaction"],
-                         "expectation": specs["expectation"], "experience": specs["experience"],
-                         "controls": controls, "weights": weights, "cluster": cluster}
+        # column names only (an array of weights is summarised, not kept twice)
+        self.columns_ = {**{r: (cols[r][0] if len(cols[r]) == 1 else list(cols[r]))
+                            for r in _ROLES},
+                         "controls": controls,
+                         "weights": weights if isinstance(weights, str) or weights is None
+                         else "array", "cluster": cluster}
         self.cov_type_ = cov_type
         self.reliability_ = pd.DataFrame(
             reliability, columns=["role", "items", "n_items", "cronbach_alpha", "alpha_lower",
@@ -405,11 +495,10 @@ class SatisfactionRegression(FittedModelMixin):
         for name in self.model_names_:
             mapping = self._union_mapping(name)
             design = design_all @ mapping
-            if np.linalg.matrix_rank(design) < design.shape[1]:
-                raise InputError(
-                    f"The {name!r} model cannot be estimated: its design is collinear (e.g. "
-                    "experience equals expectation for every respondent, or a control "
-                    "duplicates another column). Drop the model or the redundant control.")
+            # e.g. experience equals expectation for every respondent, or a control
+            # duplicates another column or the intercept: the message names the terms.
+            check_not_collinear(design, self._term_names(name),
+                                what=f"terms of the {name!r} model")
             fit = wls_fit(design, s, w if self._weighted else None, cov_type=cov_type,
                           clusters=clusters)
             self.results_[name] = fit
@@ -426,24 +515,7 @@ class SatisfactionRegression(FittedModelMixin):
         self._fitted = True
         return self
 
-    def _set_scale(self, data, scores, labels, keep, e_raw, p_raw) -> None:
-        if self.scale is not None:
-            lo, hi = float(self.scale[0]), float(self.scale[1])
-            for role in ("expectation", "experience"):
-                vals = scores[role][keep]
-                bad = ((vals < lo) | (vals > hi)).to_numpy()
-                if bad.any():
-                    raise InputError(
-                        f"{role} column {labels[role]!r} has values outside scale={self.scale}: "
-                        f"{describe_offenders(vals, bad)}. Pass the right scale= or recode "
-                        "missing-value codes (e.g. 98, 99) as NaN.")
-            self.scale_ = (lo, hi)
-            self.scale_inferred_ = False
-        else:
-            lo = math.floor(min(e_raw.min(), p_raw.min()))
-            hi = math.ceil(max(e_raw.max(), p_raw.max()))
-            self.scale_ = (float(lo), float(hi))
-            self.scale_inferred_ = True
+    def _set_commensurate(self, e_raw: np.ndarray, p_raw: np.ndarray) -> None:
         # Commensurability: the formulas compare E and P point by point, which only makes
         # sense when both are answers on the same scale with similar spread.
         range_e, range_p = np.ptp(e_raw), np.ptp(p_raw)
@@ -555,11 +627,12 @@ class SatisfactionRegression(FittedModelMixin):
         table.index.name = "model"
         table.insert(table.columns.get_loc("bic") + 1, "delta_aic",
                      table["aic"] - table["aic"].min())
+        table.attrs["notes"] = self._inference_notes()
         return table
 
     @property
     def summary(self) -> pd.DataFrame:
-        """Coefficients of every model: estimate, se, t-based CI, t and p."""
+        """Coefficients of every model: estimate, se, t-based CI, statistic (t) and p."""
         self._check_fitted()
         parts = []
         for name, fit in self.results_.items():
@@ -569,14 +642,27 @@ class SatisfactionRegression(FittedModelMixin):
             parts.append(pd.DataFrame({
                 "model": name, "term": self._term_names(name), "estimate": fit.params,
                 "se": se, "lower": fit.params - tq * se, "upper": fit.params + tq * se,
-                "t": t, "p": 2 * stats.t.sf(np.abs(t), fit.df_inference)}))
-        return pd.concat(parts, ignore_index=True).set_index(["model", "term"])
+                "statistic": t, "p": 2 * stats.t.sf(np.abs(t), fit.df_inference)}))
+        table = pd.concat(parts, ignore_index=True).set_index(["model", "term"])
+        table.attrs["notes"] = self._inference_notes()
+        return table
+
+    def _inference_notes(self) -> list[str]:
+        """What every results table must carry: the scale (inferred or not), the weights."""
+        lo, hi = self.scale_
+        scale = f"Answer scale of E and P: {lo:g} to {hi:g}"
+        if self.scale_inferred_:
+            scale += (" (inferred from the observed answers, scale='infer'; pass scale=(min, "
+                      "max) or declare it in the codebook to have out-of-range codes refused)")
+        weights = (f"Weights: {self.weights_}" if self.weights_ is not None
+                   else "Weights: none (every respondent counts once)")
+        return [scale, weights]
 
     def _summary_notes(self) -> list[str]:
         notes = super()._summary_notes()
-        notes.append(f"Covariance: {self.cov_type_}; centre subtracted from E and P: "
-                     f"{self.center_:g} ({self.center}); scale {self.scale_[0]:g} to "
-                     f"{self.scale_[1]:g}{' (inferred)' if self.scale_inferred_ else ''}")
+        notes.append(f"Covariance: {self.cov_type_} (statistic: t); centre subtracted from "
+                     f"E and P: {self.center_:g} ({self.center})")
+        notes.extend(self._inference_notes())
         if not self.commensurate_:
             notes.append(self.commensurate_note_)
         return notes
@@ -602,7 +688,7 @@ class SatisfactionRegression(FittedModelMixin):
         Returns a DataFrame indexed by ``a1``..``a5``, ``X0``, ``Y0`` (stationary point),
         ``p10``, ``p11``, ``p20``, ``p21`` (principal axes), ``lambda1``, ``lambda2``
         (eigenvalues) with ``estimate``, ``se`` (delta method), ``lower``/``upper``,
-        ``z``, ``p`` and percentile bootstrap ``boot_lower``/``boot_upper``. Positions
+        ``statistic`` (z), ``p`` and percentile bootstrap ``boot_lower``/``boot_upper``. Positions
         (X0, Y0, intercepts) are in centred units: add ``center_`` for the answer scale.
         Quantities a constrained model leaves undefined are NaN.
         """
@@ -620,7 +706,10 @@ class SatisfactionRegression(FittedModelMixin):
         boot_b = None if boot is None else boot[:, :k] @ spec.mapping.T
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return surface_table(b, cov, boot_b, alpha=self.alpha)
+            table = surface_table(b, cov, boot_b, alpha=self.alpha)
+        table.attrs["notes"] = [f"statistic: z (delta method); positions in centred units "
+                                f"(add {self.center_:g})", *self._inference_notes()]
+        return table
 
     def loss_aversion(self) -> pd.DataFrame:
         """Gain slope g+, loss slope g- and loss aversion g- / g+ of the asymmetric model.
@@ -743,11 +832,17 @@ class SatisfactionRegression(FittedModelMixin):
         return pd.Series(assign_zones(self._p_raw - self._e_raw, cuts), index=self._index,
                          name="zone")
 
-    def predict(self, data: pd.DataFrame | None = None, model: str = "full") -> pd.Series:
-        """Predicted satisfaction (fitted rows when ``data`` is None)."""
+    def predict(self, data: pd.DataFrame | Study | None = None, model: str = "full"
+                ) -> pd.Series:
+        """Predicted satisfaction (fitted rows when ``data`` is None).
+
+        New E and P values are checked against ``scale_``: outside it the surface is not
+        known (and a 99 there is a missing-value code, not an answer).
+        """
         name, fit = self._get(model)
         if data is None:
             return pd.Series(fit.fitted, index=self._index, name="predicted")
+        data, _ = as_frame(data)
         cols = self.columns_
         for role in ("expectation", "experience"):
             if not isinstance(cols[role], str):
@@ -756,10 +851,13 @@ class SatisfactionRegression(FittedModelMixin):
                                  "from a model fitted on that column.")
         require_columns(data, [cols["expectation"], cols["experience"], *cols["controls"]],
                         source="data")
-        e = self._numeric(data, cols["expectation"]).to_numpy()
-        p = self._numeric(data, cols["experience"]).to_numpy()
-        cm = (np.column_stack([self._numeric(data, c).to_numpy() for c in cols["controls"]])
-              if cols["controls"] else np.empty((len(data), 0)))
+        ep = {}
+        for role in ("expectation", "experience"):
+            values = numeric_column(data, cols[role], role=role)
+            check_in_scale(values, self.scale_, column=cols[role], role=role)
+            ep[role] = values.to_numpy()
+        e, p = ep["expectation"], ep["experience"]
+        cm = numeric_array(data, cols["controls"], role="control")
         return pd.Series(self._model_design(name, p, e, cm) @ fit.params, index=data.index,
                          name="predicted")
 

@@ -92,8 +92,10 @@ def client_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
     models = None if lo is not None and lo > 0 else [
         "difference", "additive", "interaction", "asymmetric", "full", "SQD", "SSQD", "RR",
         "SRR"]
+    # Without a declared scale the observed range is used, and the section says so (the
+    # inference note is shown with the comparison table below).
     model = SatisfactionRegression(
-        models=models, scale=None if lo is None or hi is None else (lo, hi),
+        models=models, scale="infer" if lo is None or hi is None else (lo, hi),
         n_boot=int(params.get("n_boot") or 500), random_state=params.get("random_state"),
         progress=False)
     with warnings.catch_warnings(record=True) as caught:
@@ -129,6 +131,8 @@ def client_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
     show_table(model.comparison_.loc[main, cols], decimals=3,
                caption="Model comparison: higher R squared and lower AIC are better; a small "
                "p_vs_full (below 0.05) means the simpler formula misses part of the pattern")
+    for text in model.comparison_.attrs.get("notes", []):
+        note(text, kind="warning" if "inferred" in text else "info")
 
     surf = model.surface("full").loc[["a1", "a2", "a3", "a4"],
                                      ["estimate", "lower", "upper", "boot_lower", "boot_upper"]]

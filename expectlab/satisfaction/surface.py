@@ -97,7 +97,7 @@ def surface_table(b: np.ndarray, cov: np.ndarray, boot: np.ndarray | None = None
         z = np.where(se > 0, est / se, np.nan)
     table = pd.DataFrame({
         "estimate": est, "se": se, "lower": est - zq * se, "upper": est + zq * se,
-        "z": z, "p": 2 * stats.norm.sf(np.abs(z)),
+        "statistic": z, "p": 2 * stats.norm.sf(np.abs(z)),
     }, index=pd.Index(list(SURFACE_ROWS), name="parameter"))
     if boot is not None and len(boot):
         reps = surface_values(boot)

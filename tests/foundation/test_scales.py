@@ -65,7 +65,7 @@ def test_alpha_errors():
         cronbach_alpha(pd.DataFrame({"a": [1, 2, 3]}))
     with pytest.raises(InputError, match="at least 3 respondents"):
         cronbach_alpha(pd.DataFrame({"a": [1, np.nan, 3], "b": [1, 2, np.nan]}))
-    with pytest.raises(InputError, match="non-numeric"):
+    with pytest.raises(InputError, match="'a' in items must hold numbers.*row 1 = 'x'"):
         cronbach_alpha(pd.DataFrame({"a": [1, "x", 3], "b": [1, 2, 3]}))
     with pytest.raises(InputError, match="must be a DataFrame"):
         cronbach_alpha([[1, 2]])
@@ -89,20 +89,82 @@ def test_scale_score_warns_on_low_reliability():
     rng = np.random.default_rng(3)
     df = pd.DataFrame(rng.integers(1, 6, size=(200, 3)), columns=list("abc"))
     with pytest.warns(FragileResultWarning, match="low reliability"):
-        scale_score(df, ["a", "b", "c"])
+        scale_score(df, ["a", "b", "c"], scale=(1, 5))
 
 
 def test_scale_score_errors():
     df = pd.DataFrame({"a": [1, 2], "b": ["x", 2]})
     with pytest.raises(InputError, match="not found"):
-        scale_score(df, ["a", "zz"])
-    with pytest.raises(InputError, match="non-numeric"):
-        scale_score(df, ["a", "b"])
-    with pytest.raises(InputError, match="needs the item scale"):
+        scale_score(df, ["a", "zz"], scale=(1, 5))
+    with pytest.raises(InputError, match="'b' in the data must hold numbers"):
+        scale_score(df, ["a", "b"], scale=(1, 5))
+    with pytest.raises(InputError, match=r"scale of \['a'\] is not declared"):
         scale_score(df, ["a"], reverse=["a"])
     with pytest.raises(InputError, match="not among the scale"):
         scale_score(df, ["a"], reverse=["b"], scale=(1, 5))
     with pytest.raises(InputError, match="min_items"):
-        scale_score(df, ["a"], min_items=3)
+        scale_score(df, ["a"], min_items=3, scale=(1, 5))
     with pytest.raises(InputError, match="at least one item"):
         scale_score(df, [])
+
+
+# -- regression tests of the measurement-layer issue ---------------------------------------
+MISSING_CODES = pd.DataFrame({"a": [1, 5, 99, 2, 4], "b": [2, 5, 5, -99, 4],
+                              "c": [1, 4, 5, 2, 5]})
+
+
+def test_scale_score_without_a_scale_is_an_error_not_an_average_of_99():
+    # Before: the 99 and -99 codes were averaged into the scores (row 2 scored 36.3).
+    with pytest.raises(InputError) as err:
+        scale_score(MISSING_CODES, ["a", "b", "c"])
+    msg = str(err.value)
+    assert "not declared" in msg and "scale=(min, max)" in msg
+    assert "codebook" in msg and "scale='infer'" in msg
+
+
+def test_scale_score_refuses_missing_codes_outside_the_given_scale():
+    with pytest.raises(InputError) as err:
+        scale_score(MISSING_CODES, ["a", "b", "c"], scale=(1, 5))
+    msg = str(err.value)
+    assert "'a'" in msg and "row 2 = 99.0" in msg and "missing_codes" in msg
+
+
+def test_scale_score_infer_is_shown():
+    clean = MISSING_CODES.drop(index=[2, 3])
+    s = scale_score(clean, ["a", "b", "c"], scale="infer")
+    assert s.scale == (1.0, 5.0) and s.scale_inferred
+    assert "(inferred)" in repr(s)
+    assert "inferred from the observed answers" in s.notes[0]
+    given = scale_score(clean, ["a", "b", "c"], scale=(1, 7))
+    assert not given.scale_inferred and given.notes == ["Item scale 1 to 7"]
+    assert given.scores.tolist() == s.scores.tolist()
+    # infer with a -99 in the data: the inferred scale shows it instead of hiding it
+    with pytest.warns(FragileResultWarning, match="low reliability"):
+        odd = scale_score(MISSING_CODES.drop(index=[2]), ["a", "b"], scale="infer")
+    assert odd.scale == (-99.0, 5.0)
+
+
+def test_scale_score_uses_the_study_codebook_scale_and_reverse_flags():
+    from expectlab import Study
+
+    df = pd.DataFrame({"rid": [1, 2, 3, 4], "a": [1, 5, 4, 2], "b": [2, 5, 5, 1],
+                       "c": [5, 1, 2, 4]})
+    book = {"variables": {c: {"scale": [1, 5]} for c in "abc"} | {
+        "c": {"scale": [1, 5], "reverse": True}}, "scales": {"sat": ["a", "b", "c"]}}
+    study = Study.from_frame(df, book, id="rid")
+    s = scale_score(study, "sat")
+    assert s.name == "sat" and s.reversed_items == ["c"] and s.scale == (1.0, 5.0)
+    assert s.scores.round(2).tolist() == [1.33, 5.0, 4.33, 1.67]
+    # already reversed study: the flags are cleared, nothing is reversed twice
+    again = scale_score(study.reverse_coded(), "sat")
+    assert again.reversed_items == [] and again.scores.equals(s.scores)
+    with pytest.raises(InputError, match="outside the declared scale 1-5"):
+        scale_score(study.data.assign(a=[1, 5, 99, 2]), ["a", "b"], scale=(1, 5))
+
+
+def test_infinite_answers_are_input_errors():
+    df = pd.DataFrame({"a": [1.0, np.inf, 3, 4], "b": [1, 2, 3, 4]})
+    with pytest.raises(InputError, match="'a'.*infinite values.*row 1 = inf"):
+        scale_score(df, ["a", "b"], scale="infer")
+    with pytest.raises(InputError, match="'a'.*infinite values"):
+        cronbach_alpha(df)

@@ -89,3 +89,11 @@ def test_section_turns_input_errors_into_an_escaped_note(client_like, shown):
 def test_section_without_weights_or_scale(client_like, shown):
     params = PARAMS | {"weight_column": None, "n_boot": None}
     assert client_section(client_like, params) is True
+
+
+def test_section_without_a_scale_says_it_was_inferred(client_like, shown):
+    params = PARAMS | {"scale_min": None, "scale_max": None}
+    assert client_section(client_like, params) is True
+    text = " ".join(shown["html"])
+    assert "inferred from the observed answers" in text
+    assert "Answer scale of E and P: 1 to 7" in text

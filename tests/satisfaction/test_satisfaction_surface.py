@@ -79,7 +79,7 @@ def test_constrained_surfaces_and_delta_method(survey):
     assert full.loc["a1", "se"] == pytest.approx(np.sqrt(cov[1, 1] + cov[2, 2] + 2 * cov[1, 2]))
     assert full.loc["a4", "se"] == pytest.approx(np.sqrt(
         np.array([0, 0, 0, 1, -1, 1]) @ cov @ np.array([0, 0, 0, 1, -1, 1])))
-    assert {"estimate", "se", "lower", "upper", "z", "p", "boot_lower",
+    assert {"estimate", "se", "lower", "upper", "statistic", "p", "boot_lower",
             "boot_upper"} <= set(full.columns)
     assert (full.loc[["a1", "a2", "a3", "a4"], "boot_lower"]
             < full.loc[["a1", "a2", "a3", "a4"], "boot_upper"]).all()
