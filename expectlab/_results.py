@@ -218,7 +218,18 @@ class Estimator(FittedModelMixin, _SkBase):  # type: ignore[misc,valid-type]
     """
 
     get_params = _SkBase.get_params
-    set_params = _SkBase.set_params
+
+    def set_params(self, **params: Any) -> Estimator:
+        """Set settings by name (scikit-learn's ``set_params``); an unknown name is an
+        :class:`InputError` listing the valid ones."""
+        valid = self.get_params(deep=False)
+        unknown = [k for k in params if k.split("__")[0] not in valid]
+        if unknown:
+            raise InputError(
+                f"Unknown parameter(s) {unknown} for {type(self).__name__}. "
+                f"Valid parameters: {', '.join(sorted(valid))}."
+            )
+        return _SkBase.set_params(self, **params)
     __repr__ = _SkBase.__repr__
 
     # FittedModelMixin first: its HTML representation (the fitted results) wins over

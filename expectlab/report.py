@@ -275,9 +275,21 @@ def prepare_study(params: Mapping[str, Any]) -> StudyData:
                 f"{name}: scale {scale_name!r} lists item(s) {missing_items} that the file "
                 "does not have. Correct the codebook's scales or the 'scales' parameter."
             )
+        declared = {survey.codebook.get(i).scale for i in items}
+        if None in declared or len(declared) != 1:
+            undeclared = [i for i in items if survey.codebook.get(i).scale is None]
+            raise InputError(
+                f"{name}: scale {scale_name!r}: the answer scale of its items is "
+                + (f"not declared for {undeclared}" if undeclared else
+                   "declared differently across its items")
+                + ". A report averages items only on a declared scale, so that codes such "
+                "as 99 cannot enter a score: add 'scale: [min, max]' to each item in the "
+                "codebook (--codebook or <data>.codebook.yaml)."
+            )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            score = scale_score(data, items, name=scale_name)
+            # the items are already reverse-coded above, on this same declared scale
+            score = scale_score(data, items, name=scale_name, scale=declared.pop())
         notes.extend(str(w.message) for w in caught)
         if scale_name in survey.data.columns and scale_name not in items:
             raise InputError(
