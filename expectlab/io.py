@@ -120,6 +120,48 @@ class SurveyData:
             return self.data[column].copy()
         return self.data[column].map(lambda v: labels.get(_as_code(v), v))
 
+    def to_spss(self, path: str | Path) -> Path:
+        """Write the data and codebook as an SPSS ``.sav`` file, for SPSS users.
+
+        Kept: variable labels, value labels (codes of the column's type; text codes of
+        a numeric column, such as LimeSurvey's ``A1``, are left out), user-missing
+        declarations (at most three codes, or one range and one code, as SPSS allows;
+        text codes of numeric columns are left out), measurement levels (``nominal`` for
+        categorical/text/id, ``ordinal`` for scaled items, ``scale`` for numeric and
+        weight) and the codebook description as file label. Answers read as missing are
+        written as system-missing. A declared scale survives a round trip when its end
+        points carry value labels (SPSS has no field for a scale range).
+
+        Parameters
+        ----------
+        path : str or Path
+            A ``.sav`` (or compressed ``.zsav``) file to write.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+
+        Raises
+        ------
+        InputError
+            Column names SPSS does not accept, more missing codes than SPSS holds, or
+            values SPSS cannot store.
+
+        Examples
+        --------
+        >>> import expectlab, tempfile
+        >>> from pathlib import Path
+        >>> survey = expectlab.read_survey(
+        ...     Path(expectlab.__file__).parents[1] / "data" / "client_survey.sav")
+        >>> out = survey.to_spss(Path(tempfile.mkdtemp()) / "cleaned.sav")
+        >>> expectlab.read_survey(out).codebook["exp_1"].missing
+        [99]
+        """
+        from ._write import write_spss
+
+        return write_spss(self, path)
+
     def __repr__(self) -> str:
         n_missing = int(self.missing_report["missing"].sum()) if len(self.missing_report) else 0
         return (
@@ -646,6 +688,12 @@ def _read_readstat(path: Path, kind: str, encoding: str | None) -> tuple[pd.Data
             f"{path.name} could not be read as a {'SPSS' if kind == 'spss' else 'Stata'} "
             f"file ({exc}). Check that the file is not damaged and has the right extension."
         ) from None
+    for col in frame.columns:
+        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
+            # SPSS stores an unanswered text question as an empty string: a blank cell
+            blank = frame[col].map(lambda v: isinstance(v, str) and not v.strip())
+            if blank.any():
+                frame[col] = frame[col].where(~blank.astype(bool), np.nan)
     variables = {}
     labels = meta.column_names_to_labels or {}
     value_labels = meta.variable_value_labels or {}
@@ -908,7 +956,8 @@ def _recode(frame: pd.DataFrame, book: Codebook, recode: Mapping[str, Mapping[An
                 return value
             return lookup.get(_normalise_text(value), value)
 
-        mapped = series.astype(object).map(_map)
+        # object dtype, so the numeric check below converts (and types) the column
+        mapped = pd.Series([_map(v) for v in series], index=series.index, dtype=object)
         changed = int((mapped.astype(str) != series.astype(object).astype(str)).sum())
         if changed:
             out = out.copy() if out is frame else out
@@ -972,7 +1021,10 @@ def _to_numbers(series: pd.Series) -> pd.Series:
         text = str(value).strip()
         return float(text) if NUMBER.fullmatch(text) and np.isfinite(float(text)) else np.nan
 
-    return pd.Series([convert(v) for v in series], index=series.index, dtype="float64")
+    out = pd.Series([convert(v) for v in series], index=series.index, dtype="float64")
+    if len(out) and out.notna().all() and (out % 1 == 0).all() and out.abs().max() < 2**53:
+        return out.astype("int64")  # whole and complete: as a numeric column of the file reads
+    return out
 
 
 def _column_text(book: Codebook, col: str) -> str:
