@@ -714,7 +714,7 @@ def _read_readstat(path: Path, kind: str, encoding: str | None) -> tuple[pd.Data
         for rng in ranges.get(col, []):
             lo, hi = rng["lo"], rng["hi"]
             if isinstance(lo, str) or lo == hi:
-                missing.append(lo)
+                missing.append(_as_code(lo))  # 99.0 from the file is the code 99
             else:
                 missing_ranges.append((float(lo), float(hi)))
         missing.extend(v for v in user_values.get(col, []) if v not in missing)
