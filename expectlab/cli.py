@@ -1,8 +1,8 @@
 """The ``expectlab`` console command.
 
-``expectlab report TEMPLATE --data FILE [--codebook FILE] [--param name=value ...]
---out DIR`` renders a client-study report; ``expectlab examples`` regenerates the
-bundled example data.
+``expectlab report TEMPLATE --data FILE [--codebook FILE] [--sep ;] [--decimal ,]
+[--encoding latin-1] [--sheet NAME] [--param name=value ...] --out DIR`` renders a
+client-study report; ``expectlab examples`` regenerates the bundled example data.
 """
 
 from __future__ import annotations
@@ -43,8 +43,13 @@ def _report(args: argparse.Namespace) -> int:
         params["data_path"] = str(args.data)
     if args.codebook is not None:
         params["codebook_path"] = str(args.codebook)
+    read_options = {key: getattr(args, key) for key in ("sep", "decimal", "encoding", "sheet")
+                    if getattr(args, key) is not None}
+    if read_options.get("sep") in ("\\t", "tab"):
+        read_options["sep"] = "\t"
     template = _resolve_template(args.template)
-    html = render_report(template, args.out, params, name=args.name, timeout=args.timeout)
+    html = render_report(template, args.out, params, name=args.name, timeout=args.timeout,
+                         read_options=read_options or None)
     print(f"Report written to {html}")
     return 0
 
@@ -67,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("template", help="template notebook (path, or 'client_study')")
     rep.add_argument("--data", type=Path, help="survey file (CSV, Excel, SPSS, Stata, Parquet)")
     rep.add_argument("--codebook", type=Path, help="codebook file (YAML or CSV)")
+    rep.add_argument("--sep", help="delimiter of a CSV/text file: ',', ';', '|' or 'tab' "
+                                   "(detected when omitted)")
+    rep.add_argument("--decimal", choices=[".", ","],
+                     help="decimal mark of numbers in a text file (detected when omitted)")
+    rep.add_argument("--encoding", help="text encoding of the data file, e.g. latin-1")
+    rep.add_argument("--sheet", help="Excel sheet name, or its 0-based position")
     rep.add_argument("--param", action="append", metavar="NAME=VALUE",
                      help="template parameter; VALUE is read as JSON when it parses "
                           "(numbers, null, lists) and as text otherwise; repeatable")

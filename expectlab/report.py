@@ -228,11 +228,24 @@ def prepare_study(params: Mapping[str, Any]) -> StudyData:
     params = validate_parameters(params, allowed=list(params) + list(DEFAULT_PARAMETERS))
     if not params.get("data_path"):
         raise InputError("No data file given: pass --data FILE.")
+    data_path, read_options = split_data_source(params["data_path"])
+    items: list[str] = []
+    if params.get("missing_codes") is not None and not isinstance(params["missing_codes"],
+                                                                  Mapping):
+        # global missing codes reach the mapped answer items, not ids, weights or segments
+        for key in ("expectation_items", "experience_items", "satisfaction_items"):
+            items.extend(params.get(key) or [])
+        for pair in params["kano_pairs"].values():
+            items.extend(pair)
+        if params.get("nps_column"):
+            items.append(params["nps_column"])
     survey = read_survey(
-        params["data_path"],
+        data_path,
         codebook=params.get("codebook_path"),
         missing_codes=params.get("missing_codes"),
+        items=_present_columns(data_path, items, read_options) if items else None,
         id_column=params.get("id_column"),
+        **read_options,
     )
     name = survey.source.name
     needed: list[str] = []
@@ -299,6 +312,38 @@ def prepare_study(params: Mapping[str, Any]) -> StudyData:
         data[scale_name] = score.scores
         scales[scale_name] = score
     return StudyData(survey, data, scales, params, notes)
+
+
+READ_OPTIONS = ("sep", "decimal", "encoding", "sheet")
+
+
+def split_data_source(value: Any) -> tuple[str, dict[str, Any]]:
+    """The data file and the reader options of the ``data_path`` parameter.
+
+    ``data_path`` is a path, or (as ``expectlab report --sep ; --decimal ,`` passes it to
+    the template) a mapping ``{"path": ..., "sep": ..., "decimal": ..., "encoding": ...,
+    "sheet": ...}`` whose options go to :func:`~expectlab.read_survey`.
+    """
+    if isinstance(value, Mapping):
+        unknown = sorted(set(value) - {"path", *READ_OPTIONS})
+        if unknown or not value.get("path"):
+            raise InputError(
+                f"Parameter 'data_path' as a mapping needs 'path' and may give "
+                f"{', '.join(READ_OPTIONS)}; got {dict(value)!r}."
+            )
+        options = {k: value[k] for k in READ_OPTIONS if value.get(k) is not None}
+        return str(value["path"]), options
+    if not isinstance(value, (str, Path)):
+        raise InputError(f"Parameter 'data_path' must be a file path, got {value!r}.")
+    return str(value), {}
+
+
+def _present_columns(data_path: str, items: list[str], read_options: Mapping[str, Any]
+                     ) -> list[str] | None:
+    """The mapped items the file has (absent ones are reported after reading)."""
+    header = read_survey(data_path, check_scales=False, **read_options).data.columns
+    present = [c for c in dict.fromkeys(items) if c in header]
+    return present or None
 
 
 # -- the data profile ------------------------------------------------------------------
@@ -479,12 +524,15 @@ def render_report(
     name: str | None = None,
     kernel_name: str | None = None,
     timeout: int = 600,
+    read_options: Mapping[str, Any] | None = None,
 ) -> Path:
     """Execute ``template`` with ``parameters`` and write a code-free HTML report.
 
     Returns the path of the HTML file. The executed notebook is kept next to it
     (``<name>.ipynb``) for auditing. Raises :class:`InputError` when the data fail
-    validation and ``RuntimeError`` when the notebook fails to run.
+    validation and ``RuntimeError`` when the notebook fails to run. ``read_options``
+    (``sep``, ``decimal``, ``encoding``, ``sheet``) go to :func:`~expectlab.read_survey`;
+    the template receives them inside ``data_path`` (see :func:`split_data_source`).
     """
     import nbformat
     import papermill as pm
@@ -504,8 +552,17 @@ def render_report(
     validate_parameters(params, allowed=list(declared))
     # Paths are resolved against the caller's folder; the notebook runs in its own.
     for key in ("data_path", "codebook_path", "transactions_path"):
-        if params.get(key):
+        if params.get(key) and not isinstance(params[key], Mapping):
             params[key] = str(Path(params[key]).expanduser().resolve())
+    if read_options:
+        unknown = sorted(set(read_options) - set(READ_OPTIONS))
+        if unknown:
+            raise InputError(f"Unknown reader option(s) {unknown}; use {list(READ_OPTIONS)}.")
+        source = params.get("data_path") or _declared_defaults(
+            declared, template.parent).get("data_path")
+        path, options = split_data_source(source)
+        options.update({k: v for k, v in read_options.items() if v is not None})
+        params["data_path"] = {"path": path, **options}
     # Validate the data before running anything: one clear error, no half-made report.
     check = {**_declared_defaults(declared, template.parent), **params}
     prepare_study(check)

@@ -55,7 +55,8 @@ def test_spss_user_missing_ranges_are_honoured(tmp_path):
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".dta", ".parquet", ".tsv"])
 def test_other_formats_round_trip(tmp_path, suffix):
-    frame = pd.DataFrame({"rid": [1, 2, 3, 4], "q1": [1, 5, 99, 3], "seg": ["a", "b", "a", "b"]})
+    frame = pd.DataFrame({"rid": [1, 2, 99, 4], "q1": [1, 5, 99, 3],
+                          "seg": ["a", "b", "a", "b"]})
     path = tmp_path / f"survey{suffix}"
     if suffix == ".xlsx":
         frame.to_excel(path, index=False, sheet_name="answers")
@@ -67,8 +68,10 @@ def test_other_formats_round_trip(tmp_path, suffix):
         frame.to_parquet(path)
     else:
         frame.to_csv(path, sep="\t", index=False)
-    s = read_survey(path, missing_codes=[99], id_column="rid")
+    # global missing codes apply to answer items only (here named with items=), never to ids
+    s = read_survey(path, missing_codes=[99], items=["q1"], id_column="rid")
     assert s.n_rows == 4
+    assert s.data["rid"].tolist() == [1, 2, 99, 4]
     assert s.data["q1"].isna().sum() == 1
     assert s.missing_report.loc["q1", "declared_missing"] == 1
     assert list(s.data["seg"]) == ["a", "b", "a", "b"]
