@@ -103,8 +103,32 @@ class LoyaltyModel(Estimator):
         Average marginal effects (logit engine).
     leakage_ : pandas.DataFrame
         Single-driver AUC per driver and the leakage flag.
+    odds_ratios_ : pandas.DataFrame or None
+        Odds ratios with their interval (``estimate``, ``lower``, ``upper``, ``p``).
     n_obs_, excluded_ :
         Rows used; rows excluded with the reason.
+    y_, driver_values_ :
+        Outcome and driver values of the used rows (arrays), kept for :meth:`curve` and
+        :meth:`plot_calibration`. The fitted model keeps no DataFrame of the client's
+        data (other columns are never copied), so it pickles small.
+
+    Notes
+    -----
+    ``summary`` of the logit and ordinal engines has the columns ``estimate, se, lower,
+    upper, statistic, p`` (``statistic`` is the Wald z; estimates on the log-odds scale).
+
+    References
+    ----------
+    Agresti, A. (2013). Categorical Data Analysis (3rd ed.). Wiley: logistic and
+    proportional-odds models. King, G. & Zeng, L. (2001). Logistic regression in rare events
+    data. Political Analysis 9, 137-163: prior correction. Azen, R. & Traxel, N. (2009).
+    Using dominance analysis to determine predictor importance in logistic regression.
+    Journal of Educational and Behavioral Statistics 34, 319-347.
+
+    See Also
+    --------
+    loyalty_curve : the satisfaction-loyalty curve without a model.
+    nps : the Net Promoter Score with its standard error.
 
     Examples
     --------
@@ -112,9 +136,12 @@ class LoyaltyModel(Estimator):
     >>> from expectlab.simulate.loyalty import simulate_loyalty
     >>> data = simulate_loyalty(1500, random_state=1).data
     >>> model = LoyaltyModel("logit", n_boot=0, importance=False, random_state=1).fit(
-    ...     data, outcome="stayed", drivers=["satisfaction", "trust", "switching_costs"])
+    ...     data, outcome="stayed", drivers=["satisfaction", "trust", "segment"],
+    ...     categorical=["segment"])
     >>> bool(model.metrics_.loc["roc_auc", "estimate"] > 0.6)
     True
+    >>> list(model.summary.columns)
+    ['estimate', 'se', 'lower', 'upper', 'statistic', 'p']
     >>> model.predict_proba(data.head(2)).shape
     (2, 2)
     """
