@@ -307,3 +307,12 @@ def test_bad_input_matrix(data):
     data.loc[[1, 2], "wnan"] = np.nan
     model = _fit(data, weights="wnan")
     assert model.n_obs_ == len(data) - 2
+
+
+def test_plot_text_from_data_is_literal(data):
+    data["segment"] = np.where(data["segment"] == "Business", "$5 plan", "$10 plan")
+    curve = loyalty_curve(data, outcome="stayed", by="segment")
+    ax = curve.plot_curve()
+    ax.figure.canvas.draw()  # mathtext would fail or render "5 plan, 10" as maths
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["\\$10 plan", "\\$5 plan"] or labels == ["\\$5 plan", "\\$10 plan"]
