@@ -25,12 +25,16 @@ shape and says where the data support each zone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from .._errors import InputError, describe_offenders, require_columns
-from .._results import ExclusionLog, FittedModelMixin
+from .._results import SUMMARY_COLUMNS, ExclusionLog, FittedModelMixin
+from .._validate import as_frame, check_in_scale, group_labels, numeric_column, weights_array
 from .engines import _expit, batched_logit
 
 __all__ = ["LoyaltyCurve", "loyalty_curve", "binary_outcome"]
@@ -98,11 +102,17 @@ class LoyaltyCurve(FittedModelMixin):
         self.by = by
         self.alpha = alpha
 
+    _tables = ("premium_", "levels_", "zones_", "curve_")
+
     @property
     def summary(self) -> pd.DataFrame:
-        """The top-box premium per group."""
+        """The top-box premium per group: ``estimate`` (share loyal at the top level minus
+        the share one level below), ``se``, ``lower``, ``upper``, ``statistic`` (z) and
+        ``p``. The full table with the shares and counts is ``premium_``."""
         self._check_fitted()
-        return self.premium_
+        table = self.premium_.set_index("group") if len(self.premium_) else \
+            pd.DataFrame(columns=["group", *SUMMARY_COLUMNS]).set_index("group")
+        return table.rename(columns={"premium": "estimate", "z": "statistic"})[SUMMARY_COLUMNS]
 
     def _summary_notes(self) -> list[str]:
         notes = super()._summary_notes()
@@ -117,27 +127,34 @@ class LoyaltyCurve(FittedModelMixin):
         """
         from .plots import plot_curve
 
+        self._check_fitted()
         return plot_curve(self, ax=ax, show_levels=show_levels, **kwargs)
+
+    def plot_curve(self, ax=None, *, show_levels: bool = True, **kwargs):  # noqa: ANN001, ANN201
+        """Same as :meth:`plot` (the ``plot_*`` name every result shares)."""
+        return self.plot(ax=ax, show_levels=show_levels, **kwargs)
 
 
 def loyalty_curve(
-    data: pd.DataFrame,
+    data: pd.DataFrame | Any,
     *,
     outcome: str,
     driver: str = "satisfaction",
     by: str | None = None,
-    weights: str | None = None,
+    weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
     loyal_from: float | None = None,
     alpha: float = 0.05,
     by_bins: int = 2,
     n_points: int = 101,
+    scale: tuple[float, float] | None = None,
 ) -> LoyaltyCurve:
     """Probability of loyalty along a driver (satisfaction) scale, with zones and premium.
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per respondent.
+    data : pandas.DataFrame or Study
+        One row per respondent. With a :class:`~expectlab.Study` the driver's declared
+        scale is checked and the study's weights are used when ``weights`` is None.
     outcome : str
         0/1 loyalty column, or a rating scale together with ``loyal_from``.
     driver : str
@@ -146,16 +163,34 @@ def loyalty_curve(
         Separate curves per segment (text column) or per level of a numeric moderator
         such as switching costs (cut at quantiles into ``by_bins`` groups when it has more
         than five distinct values).
-    weights : str, optional
-        Survey-weight column.
+    weights : str or array-like, optional
+        Survey-weight column, or one weight per row. Rows with a missing or zero weight
+        are excluded and listed in ``excluded_``.
     loyal_from : float, optional
         Lowest outcome value counted as loyal when the outcome is not 0/1.
     alpha : float
         1 - confidence level of bands and intervals.
+    by_bins : int
+        Quantile groups of a numeric ``by`` column with more than five values.
+    n_points : int
+        Grid points of the smooth curve.
+    scale : (min, max), optional
+        Declared scale of the driver; values outside it are an error.
 
     Returns
     -------
     LoyaltyCurve
+        ``summary`` holds the top-box premium per group with SUMMARY_COLUMNS names.
+
+    References
+    ----------
+    Jones, T. O. & Sasser, W. E. (1995). Why satisfied customers defect. Harvard Business
+    Review 73(6), 88-99. Newcombe, R. G. (1998). Interval estimation for the difference
+    between independent proportions. Statistics in Medicine 17, 873-890.
+
+    See Also
+    --------
+    LoyaltyModel.curve : the same curve on a fitted model's respondents.
 
     Examples
     --------
@@ -163,34 +198,44 @@ def loyalty_curve(
     >>> from expectlab.loyalty import loyalty_curve
     >>> sim = simulate_loyalty(2000, random_state=3)
     >>> res = loyalty_curve(sim.data, outcome="stayed", driver="satisfaction")
-    >>> bool(res.premium_.loc[0, "premium"] > 0.1)
+    >>> bool(res.summary.loc["all respondents", "estimate"] > 0.1)
     True
     """
     if not 0 < alpha < 1:
         raise InputError(f"alpha must lie between 0 and 1, got {alpha!r}.")
-    require_columns(data, [outcome, driver, by, weights], source="the data")
-    for col in (outcome, driver):
-        if not pd.api.types.is_numeric_dtype(data[col]):
-            raise InputError(f"Column {col!r} must be numeric for the loyalty curve; found "
-                             f"{describe_offenders(data[col], data[col].notna().to_numpy())}.")
-    cols = list(dict.fromkeys(c for c in [outcome, driver, by, weights] if c))
-    frame = data[cols].copy()
+    source, study = as_frame(data)
+    if weights is None and study is not None:
+        weights = study.weights
+    names = [outcome, driver, by]
+    require_columns(source, names + ([weights] if isinstance(weights, str) else []),
+                    source="the data")
+    if len(source) == 0:
+        raise InputError("The data have no rows.")
+    frame = pd.DataFrame(index=source.index)
+    for col, role in ((outcome, "outcome"), (driver, "driver")):
+        frame[col] = numeric_column(source, col, role=role)
+    declared = scale if scale is not None else (
+        study.scale_of(driver) if study is not None else None)
+    if declared is not None:
+        check_in_scale(frame[driver], tuple(float(v) for v in declared), column=driver,
+                       role="driver")
+    if by is not None and by not in frame.columns:
+        frame[by] = group_labels(source, by, role="group")
     log = ExclusionLog()
     gone = np.zeros(len(frame), dtype=bool)
-    for c in cols:
+    for c in dict.fromkeys(c for c in names if c):
         miss = frame[c].isna().to_numpy() & ~gone
         log.add_mask(frame, miss, f"missing {c!r}")
         gone |= miss
-    frame = frame.loc[~gone]
+    keep = ~gone
+    w_all = weights_array(source, weights, log=log, keep=keep)
+    frame = frame.loc[keep]
     if len(frame) < 10:
         raise InputError(f"Only {len(frame)} usable rows for the loyalty curve of {driver!r}; "
                          "at least 10 are needed.")
     y = binary_outcome(frame[outcome], loyal_from, outcome)
     x = frame[driver].to_numpy(dtype=float)
-    w = np.ones(len(frame)) if weights is None else frame[weights].to_numpy(dtype=float)
-    if (w < 0).any() or not np.isfinite(w).all():
-        raise InputError(f"Weight column {weights!r} must be finite and non-negative: "
-                         f"{describe_offenders(frame[weights], (w < 0) | ~np.isfinite(w))}.")
+    w = w_all[keep]
     if by is None:
         group = pd.Series("all respondents", index=frame.index)
     elif pd.api.types.is_numeric_dtype(frame[by]) and frame[by].nunique() > 5:
@@ -220,6 +265,8 @@ def loyalty_curve(
         mu = _expit(Bm @ beta)
         bread = np.linalg.pinv((Bm * (wg * mu * (1 - mu))[:, None]).T @ Bm)
         if weights is None:
+            # without weights the model-based variance (the sandwich equals it in
+            # expectation)
             cov = bread
         else:
             sc = Bm * (wg * (yg - mu))[:, None]
@@ -280,6 +327,8 @@ def loyalty_curve(
     res.premium_ = pd.DataFrame(premiums)
     res.zones_ = pd.DataFrame(zones, columns=["group", "zone", "levels"])
     res.n_obs_ = int(len(frame))
+    res.weights_ = None if weights is None else weights if isinstance(weights, str) \
+        else "array"
     res.excluded_ = log.to_frame()
     res._fitted = True
     return res

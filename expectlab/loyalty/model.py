@@ -12,16 +12,17 @@ and measures driver importance.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, Self
 
 import numpy as np
 import pandas as pd
 
 from .._errors import FragileResultWarning, InputError, describe_offenders
 from .._resample import check_random_state, parallel_map
-from .._results import FittedModelMixin
-from ._design import design_matrix, prepare
+from .._results import SUMMARY_COLUMNS, Estimator
+from .._validate import as_frame
+from ._design import check_identified, design_matrix, prepare
 from .curve import LoyaltyCurve, binary_outcome, loyalty_curve
 from .engines import _thread_limit, make_engine, warn_if_fragile
 from .importance import dominance_analysis, permutation_importance
@@ -33,7 +34,7 @@ __all__ = ["LoyaltyModel"]
 _ENGINES = ("logit", "ordinal", "boosting")
 
 
-class LoyaltyModel(FittedModelMixin):
+class LoyaltyModel(Estimator):
     """Predict loyalty from survey drivers, with held-out metrics and driver importance.
 
     Parameters
@@ -102,8 +103,32 @@ class LoyaltyModel(FittedModelMixin):
         Average marginal effects (logit engine).
     leakage_ : pandas.DataFrame
         Single-driver AUC per driver and the leakage flag.
+    odds_ratios_ : pandas.DataFrame or None
+        Odds ratios with their interval (``estimate``, ``lower``, ``upper``, ``p``).
     n_obs_, excluded_ :
         Rows used; rows excluded with the reason.
+    y_, driver_values_ :
+        Outcome and driver values of the used rows (arrays), kept for :meth:`curve` and
+        :meth:`plot_calibration`. The fitted model keeps no DataFrame of the client's
+        data (other columns are never copied), so it pickles small.
+
+    Notes
+    -----
+    ``summary`` of the logit and ordinal engines has the columns ``estimate, se, lower,
+    upper, statistic, p`` (``statistic`` is the Wald z; estimates on the log-odds scale).
+
+    References
+    ----------
+    Agresti, A. (2013). Categorical Data Analysis (3rd ed.). Wiley: logistic and
+    proportional-odds models. King, G. & Zeng, L. (2001). Logistic regression in rare events
+    data. Political Analysis 9, 137-163: prior correction. Azen, R. & Traxel, N. (2009).
+    Using dominance analysis to determine predictor importance in logistic regression.
+    Journal of Educational and Behavioral Statistics 34, 319-347.
+
+    See Also
+    --------
+    loyalty_curve : the satisfaction-loyalty curve without a model.
+    nps : the Net Promoter Score with its standard error.
 
     Examples
     --------
@@ -111,23 +136,28 @@ class LoyaltyModel(FittedModelMixin):
     >>> from expectlab.simulate.loyalty import simulate_loyalty
     >>> data = simulate_loyalty(1500, random_state=1).data
     >>> model = LoyaltyModel("logit", n_boot=0, importance=False, random_state=1).fit(
-    ...     data, outcome="stayed", drivers=["satisfaction", "trust", "switching_costs"])
+    ...     data, outcome="stayed", drivers=["satisfaction", "trust", "segment"],
+    ...     categorical=["segment"])
     >>> bool(model.metrics_.loc["roc_auc", "estimate"] > 0.6)
     True
+    >>> list(model.summary.columns)
+    ['estimate', 'se', 'lower', 'upper', 'statistic', 'p']
     >>> model.predict_proba(data.head(2)).shape
     (2, 2)
     """
 
     _summary_title = "Loyalty model"
+    _tables = ("odds_ratios_", "marginal_effects_", "metrics_", "lift_", "importance_",
+               "leakage_")
 
     def __init__(
         self,
-        engine: str = "logit",
+        engine: Literal["logit", "ordinal", "boosting"] = "logit",
         *,
         cv: int | None = 5,
-        calibration: str | None = "auto",
+        calibration: Literal["auto", "isotonic", "sigmoid"] | None = "auto",
         monotone: dict[str, int] | None = None,
-        class_weight: str | None = None,
+        class_weight: Literal["balanced"] | None = None,
         boosting_params: dict[str, Any] | None = None,
         n_boot: int = 200,
         permutation_repeats: int = 5,
@@ -198,28 +228,44 @@ class LoyaltyModel(FittedModelMixin):
     # ------------------------------------------------------------------ fitting
     def fit(
         self,
-        data: pd.DataFrame,
+        data: pd.DataFrame | Any,
         *,
         outcome: str,
         drivers: Sequence[str],
-        weights: str | None = None,
+        weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+        categorical: Sequence[str] | None = None,
+        scale: tuple[float, float] | Mapping[str, tuple[float, float]] | None = None,
         interactions: Sequence[tuple[str, str]] | None = None,
         loyal_from: float | None = None,
         missing_codes: Sequence[float] | None = None,
-    ) -> LoyaltyModel:
+    ) -> Self:
         """Fit the model with cross-validated metrics and driver importance.
 
         Parameters
         ----------
-        data : pandas.DataFrame
-            One row per respondent.
+        data : pandas.DataFrame or Study
+            One row per respondent. With a :class:`~expectlab.Study` a driver may name a
+            multi-item scale (it enters as the mean of its items), declared scales and
+            ``categorical`` variable types come from the codebook, and the study's weights
+            are used when ``weights`` is None.
         outcome : str
             Loyalty column: 0/1 (stayed, repurchased), or a rating scale (ordinal engine,
             or logit/boosting together with ``loyal_from``).
         drivers : sequence of str
-            Driver columns; text columns (e.g. ``segment``) become dummy variables.
-        weights : str, optional
-            Survey-weight column, used in fitting, metrics and importance.
+            Driver columns (or, with a Study, scale names). Every driver is numeric unless
+            declared categorical; text in a numeric driver is an error naming the rows.
+        weights : str or array-like, optional
+            Survey-weight column, or one weight per row (second path); used in fitting,
+            metrics and importance. Rows with a missing or zero weight are excluded and
+            listed in ``excluded_``.
+        categorical : sequence of str, optional
+            Drivers to dummy-code (e.g. ``["segment"]``), against their first level in
+            sorted order. With a Study, codebook variables of type ``categorical`` count
+            as declared.
+        scale : (min, max) or dict, optional
+            Declared answer scale of the numeric drivers: one pair for all of them or a
+            dict driver -> (min, max). Values outside it are an error (a Study's codebook
+            declares scales itself).
         interactions : sequence of (str, str), optional
             Products of two numeric drivers, e.g. ``[("satisfaction", "switching_costs")]``.
         loyal_from : float, optional
@@ -236,19 +282,32 @@ class LoyaltyModel(FittedModelMixin):
         LoyaltyModel
             ``self``, fitted.
         """
-        if not isinstance(data, pd.DataFrame):
-            raise InputError(f"data must be a pandas DataFrame, got {type(data).__name__}.")
-        with _thread_limit(len(data), user_api=None):
-            return self._fit(data, outcome=outcome, drivers=drivers, weights=weights,
-                             interactions=interactions, loyal_from=loyal_from,
-                             missing_codes=missing_codes)
+        frame, study = as_frame(data)
+        weights_note = None
+        if weights is None and study is not None and study.weights is not None:
+            weights = study.weights
+            weights_note = f"Survey weights: {weights} (the study's weights"
+        with _thread_limit(len(frame), user_api=None):
+            self._fit(frame, study=study, outcome=outcome, drivers=drivers, weights=weights,
+                      categorical=categorical, scale=scale, interactions=interactions,
+                      loyal_from=loyal_from, missing_codes=missing_codes)
+        if weights is None:
+            self.weights_note_ = None
+        elif isinstance(weights, str):
+            self.weights_note_ = (weights_note + ", sandwich standard errors)" if weights_note
+                                  else f"Survey weights: {weights} (sandwich standard errors)")
+        else:
+            self.weights_note_ = "Survey weights: array passed (sandwich standard errors)"
+        return self
 
-    def _fit(self, data: pd.DataFrame, *, outcome: str, drivers: Sequence[str],
-             weights: str | None, interactions: Sequence[tuple[str, str]] | None,
-             loyal_from: float | None, missing_codes: Sequence[float] | None
-             ) -> LoyaltyModel:
-        used, spec, log = prepare(data, outcome=outcome, drivers=drivers, weights=weights,
-                                  interactions=interactions, missing_codes=missing_codes)
+    def _fit(self, data: pd.DataFrame, *, study: Any, outcome: str, drivers: Sequence[str],
+             weights: Any, categorical: Sequence[str] | None, scale: Any,
+             interactions: Sequence[tuple[str, str]] | None,
+             loyal_from: float | None, missing_codes: Sequence[float] | None) -> None:
+        used, w_all, spec, log = prepare(data, outcome=outcome, drivers=drivers,
+                                         weights=weights, interactions=interactions,
+                                         missing_codes=missing_codes, categorical=categorical,
+                                         scale=scale, study=study)
         calibration = self._check_params(len(used))
         rng = check_random_state(self.random_state)
         seeds = [int(s) for s in rng.integers(0, 2**31 - 1, size=5)]
@@ -280,9 +339,11 @@ class LoyaltyModel(FittedModelMixin):
                 f"Only {minority} respondent(s) in the smaller outcome class, fewer than the "
                 f"{self.cv} cross-validation folds. Use fewer folds (cv=...) or cv=None."
             )
-        w = None if weights is None else used[weights].to_numpy(dtype=float)
+        w = None if weights is None else w_all
         w_norm = np.ones(n) if w is None else w * (n / w.sum())
         X = design_matrix(used, spec)
+        # Exactly collinear drivers have no unique coefficients: refuse before fitting.
+        check_identified(X, spec)
         n_params = X.shape[1] + 1
         prevalence = float((w_norm * y_event).sum() / w_norm.sum())
         if minority < 10 * n_params:
@@ -345,7 +406,6 @@ class LoyaltyModel(FittedModelMixin):
             self.metrics_ = metric_table(y_event, oof, w, n_boot=self.n_boot, alpha=self.alpha,
                                          random_state=seeds[2])
             self.lift_ = lift_table(y_event, oof, w)
-            self._folds = folds
         # Driver importance.
         self.importance_ = None
         self.dominance_total_: dict[str, float] = {}
@@ -354,21 +414,25 @@ class LoyaltyModel(FittedModelMixin):
                                                 fold_models, seeds)
         self.marginal_effects_ = None
         if self.engine == "logit":
-            self.marginal_effects_ = self.engine_.marginal_effects(X, w, self.alpha)
+            self.marginal_effects_ = self.engine_.marginal_effects(X, w, self.alpha).rename(
+                columns={"ame": "estimate", "z": "statistic"})[SUMMARY_COLUMNS]
         self.outcome_ = outcome
         self.drivers_ = list(spec.drivers)
-        self.weights_ = weights
+        self.categorical_ = list(spec.categories)
+        self.weights_ = (None if weights is None else weights if isinstance(weights, str)
+                         else "array")
+        self._w = w
+        self._rows = used.index  # row labels only, to find the fitted rows again
         self.spec_ = spec
         self.calibration_ = calibration
         self.prevalence_ = prevalence
         self.n_obs_ = n
         self.excluded_ = log.to_frame()
-        self._source = data
-        self._used_pos = np.flatnonzero(data.index.isin(used.index)) \
-            if data.index.is_unique else None
-        self._used = used
+        # Only arrays of the used rows are kept (for curve() and plot_calibration()),
+        # never the client's frame: the fitted model pickles without the raw data.
+        self.y_ = y_raw
+        self.driver_values_ = {d: used[d].to_numpy() for d in spec.drivers}
         self._fitted = True
-        return self
 
     def _monotonic(self, spec: Any) -> list[int] | None:
         if not self.monotone:
@@ -438,51 +502,93 @@ class LoyaltyModel(FittedModelMixin):
         return table.join(dom)
 
     # ------------------------------------------------------------------ using the fit
-    def predict_proba(self, data: pd.DataFrame) -> np.ndarray:
+    def _design(self, data: Any) -> tuple[pd.DataFrame, np.ndarray]:
+        frame, _ = as_frame(data, source="the data to predict")
+        return frame, design_matrix(frame, self.spec_, source="the data to predict")
+
+    def predict_proba(self, data: pd.DataFrame | Any) -> np.ndarray:
         """Class probabilities for new respondents (columns follow ``classes_``).
 
         For a binary outcome column 1 is the probability of the loyal event; for the
-        ordinal engine there is one column per outcome category.
+        ordinal engine there is one column per outcome category. ``data`` (a DataFrame
+        or a Study) needs the driver columns; a driver fitted from a multi-item scale is
+        scored from its items when the score column is absent.
         """
         self._check_fitted()
-        if not isinstance(data, pd.DataFrame):
-            raise InputError(f"data must be a pandas DataFrame, got {type(data).__name__}.")
-        return self.engine_.predict_proba(design_matrix(data, self.spec_,
-                                                        source="the data to predict"))
+        return self.engine_.predict_proba(self._design(data)[1])
 
-    def predict_loyal(self, data: pd.DataFrame) -> pd.Series:
+    def predict(self, data: pd.DataFrame | Any) -> np.ndarray:
+        """Most probable outcome class for each respondent (values of ``classes_``)."""
+        self._check_fitted()
+        proba = self.predict_proba(data)
+        return np.asarray(self.classes_)[np.argmax(proba, axis=1)]
+
+    def predict_loyal(self, data: pd.DataFrame | Any) -> pd.Series:
         """Probability of the loyal event for each row of ``data``."""
         self._check_fitted()
-        X = design_matrix(data, self.spec_, source="the data to predict")
-        return pd.Series(self._event_proba(self.engine_, X), index=data.index,
+        frame, X = self._design(data)
+        return pd.Series(self._event_proba(self.engine_, X), index=frame.index,
                          name="probability_loyal")
 
-    def curve(self, driver: str = "satisfaction", by: str | None = None, **kwargs: Any
-              ) -> LoyaltyCurve:
+    def curve(self, driver: str = "satisfaction", by: str | None = None, *,
+              data: pd.DataFrame | Any = None, **kwargs: Any) -> LoyaltyCurve:
         """The satisfaction-loyalty curve on the fitted respondents.
 
-        See :func:`expectlab.loyalty.loyalty_curve`; ``by`` may name any column of the
-        data passed to ``fit`` (e.g. ``"segment"`` or ``"switching_costs"``).
+        See :func:`expectlab.loyalty.loyalty_curve`. ``driver`` and ``by`` name drivers of
+        the model (the model keeps their values, not the client's frame); to split by
+        another column pass the data again with ``data=`` (the rows the model was
+        fitted on are taken from it when its index holds their labels).
         """
         self._check_fitted()
-        if self._used_pos is not None:
-            frame = self._source.iloc[self._used_pos]
-        else:
-            frame = self._used
         loyal_from = kwargs.pop("loyal_from", self.loyal_from_)
+        alpha = kwargs.pop("alpha", self.alpha)
+        if data is not None:
+            frame, _ = as_frame(data)
+            rows = self.oof_proba_.index if self.oof_proba_ is not None else self._rows
+            if frame.index.is_unique and rows.isin(frame.index).all():
+                # the respondents the model was fitted on, as without data=
+                frame = frame.loc[rows]
+            weights = self.weights_ if isinstance(self.weights_, str) else None
+            return loyalty_curve(frame, outcome=self.outcome_, driver=driver, by=by,
+                                 weights=weights, loyal_from=loyal_from, alpha=alpha, **kwargs)
+        absent = [c for c in (driver, by) if c is not None and c not in self.driver_values_]
+        if absent:
+            raise InputError(
+                f"{absent} are not drivers of this model, and the model does not keep the "
+                f"data it was fitted on. Pass them with curve({driver!r}, by={by!r}, "
+                "data=...), or use one of the drivers "
+                f"{list(self.driver_values_)}.")
+        cols = {self.outcome_: self.y_, driver: self.driver_values_[driver]}
+        if by is not None:
+            cols[by] = self.driver_values_[by]
+        frame = pd.DataFrame(cols)
         return loyalty_curve(frame, outcome=self.outcome_, driver=driver, by=by,
-                             weights=self.weights_, loyal_from=loyal_from,
-                             alpha=kwargs.pop("alpha", self.alpha), **kwargs)
+                             weights=self._w, loyal_from=loyal_from, alpha=alpha, **kwargs)
 
     @property
     def summary(self) -> pd.DataFrame:
-        """Coefficient table (logit, ordinal) or the importance table (boosting)."""
+        """Coefficient table (logit, ordinal: ``estimate, se, lower, upper, statistic, p``
+        with ``statistic`` a Wald z) or the importance table (boosting)."""
         self._check_fitted()
         if getattr(self.engine_, "coefficients", False):
-            return self.engine_.coef_table(self.alpha)
+            table = self.engine_.coef_table(self.alpha)
+            return table.rename(columns={"coef": "estimate", "z": "statistic"})[SUMMARY_COLUMNS]
         if self.importance_ is None:
             return self.leakage_
         return self.importance_
+
+    @property
+    def odds_ratios_(self) -> pd.DataFrame | None:
+        """Odds ratios with their interval (logit, ordinal; ``None`` for boosting):
+        ``estimate``, ``lower``, ``upper`` per driver column (thresholds left out)."""
+        self._check_fitted()
+        if not getattr(self.engine_, "coefficients", False):
+            return None
+        table = self.engine_.coef_table(self.alpha)
+        table = table.loc[table["odds_ratio"].notna(),
+                          ["odds_ratio", "or_lower", "or_upper", "p"]]
+        return table.rename(columns={"odds_ratio": "estimate", "or_lower": "lower",
+                                     "or_upper": "upper"})
 
     def _summary_notes(self) -> list[str]:
         notes = [f"Engine: {self.engine}; outcome: {self.outcome_}"
@@ -492,8 +598,8 @@ class LoyaltyModel(FittedModelMixin):
         notes.append(f"Loyal share (weighted): {self.prevalence_:.3f}"
                      + ("; classes reweighted to balance, probabilities corrected back"
                         if self.class_weight else ""))
-        if self.weights_:
-            notes.append(f"Survey weights: {self.weights_} (sandwich standard errors)")
+        if self.weights_note_:
+            notes.append(self.weights_note_)
         if self.metrics_ is not None:
             m = self.metrics_
             level = int(round(100 * (1 - self.alpha)))
@@ -528,9 +634,9 @@ class LoyaltyModel(FittedModelMixin):
         self._check_fitted()
         if self.oof_proba_ is None:
             raise InputError("No out-of-fold predictions (cv=None). Refit with cv=5.")
-        y = self._event(self._used[self.outcome_])
-        w = None if self.weights_ is None else self._used[self.weights_].to_numpy(dtype=float)
-        return plot_calibration(y, self.oof_proba_.to_numpy(), w, ax=ax, **kwargs)
+        y = (self.y_ >= self.loyal_from_).astype(float) if self.loyal_from_ is not None \
+            else self.y_
+        return plot_calibration(y, self.oof_proba_.to_numpy(), self._w, ax=ax, **kwargs)
 
     def plot_lift(self, ax: Any = None, **kwargs: Any) -> Any:
         """Decile lift of the out-of-fold predictions; returns the Axes."""
@@ -540,8 +646,3 @@ class LoyaltyModel(FittedModelMixin):
         if self.lift_ is None:
             raise InputError("No out-of-fold predictions (cv=None). Refit with cv=5.")
         return plot_lift(self.lift_, ax=ax, **kwargs)
-
-    def _event(self, y: pd.Series) -> np.ndarray:
-        if self.loyal_from_ is not None:
-            return (y.to_numpy(dtype=float) >= self.loyal_from_).astype(float)
-        return y.to_numpy(dtype=float)

@@ -12,13 +12,21 @@ the summed variances.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from .._errors import FragileResultWarning, InputError, describe_offenders
+from .._results import ExclusionLog, renamed_argument
+from .._validate import as_frame, check_in_scale, numeric_column, weights_array
+
+#: What ``weights=`` accepts: a column name (with a DataFrame or Study) or one weight per row.
+Weights = str | Sequence[float] | np.ndarray | pd.Series | None
 
 __all__ = ["NPSDifference", "NPSResult", "nps", "nps_difference", "nps_from_shares"]
 
@@ -40,7 +48,10 @@ class NPSResult:
     n_eff : float
         Effective sample size (equals ``n`` without weights).
     n_excluded : int
-        Respondents without a valid answer (missing), left out and counted here.
+        Respondents left out (a missing answer, or a missing or zero weight), counted
+        here and listed with the reason in ``excluded_``.
+    summary : pandas.DataFrame
+        One row ``"nps"``: ``estimate, se, lower, upper`` and the shares and counts.
     """
 
     nps: float
@@ -54,24 +65,42 @@ class NPSResult:
     n_excluded: int = 0
     alpha: float = 0.05
     excluded_rows: list = field(default_factory=list, repr=False)
+    excluded_reasons: list = field(default_factory=list, repr=False)
 
     @property
     def summary(self) -> pd.DataFrame:
-        """One-row table of the score, SE, interval and category shares."""
+        """One-row table (index ``"nps"``): ``estimate, se, lower, upper`` (the score and
+        its normal interval), then the category shares and the counts."""
         return pd.DataFrame([{
-            "nps": self.nps, "se": self.se, "lower": self.ci[0], "upper": self.ci[1],
+            "estimate": self.nps, "se": self.se, "lower": self.ci[0], "upper": self.ci[1],
             "promoters": self.promoters, "passives": self.passives,
             "detractors": self.detractors, "n": self.n, "n_eff": self.n_eff,
             "n_excluded": self.n_excluded,
-        }])
+        }], index=pd.Index(["nps"], name="measure"))
+
+    @property
+    def n_obs_(self) -> int:
+        """Respondents used (same as ``n``)."""
+        return self.n
+
+    @property
+    def excluded_(self) -> pd.DataFrame:
+        """Respondents left out, with the reason (columns ``row``, ``reason``)."""
+        reasons = self.excluded_reasons or ["missing answer"] * len(self.excluded_rows)
+        return pd.DataFrame({"row": pd.Series(list(self.excluded_rows), dtype=object),
+                             "reason": pd.Series(list(reasons), dtype=str)})
 
     def __str__(self) -> str:
         level = int(round(100 * (1 - self.alpha)))
         return (f"NPS {self.nps:.1f} (SE {self.se:.2f}; {level}% CI {self.ci[0]:.1f} to "
                 f"{self.ci[1]:.1f}); promoters {100 * self.promoters:.1f}%, passives "
                 f"{100 * self.passives:.1f}%, detractors {100 * self.detractors:.1f}%; "
-                f"n = {self.n}" + (f", {self.n_excluded} missing excluded"
+                f"n = {self.n}" + (f", {self.n_excluded} {self._excluded_words()} excluded"
                                    if self.n_excluded else ""))
+
+    def _excluded_words(self) -> str:
+        reasons = set(self.excluded_reasons) or {"missing answer"}
+        return "missing" if reasons == {"missing answer"} else "rows"
 
 
 @dataclass(frozen=True)
@@ -88,69 +117,108 @@ class NPSDifference:
 
     @property
     def summary(self) -> pd.DataFrame:
+        """One-row table (index ``"difference"``): ``estimate`` (a - b), ``se``, ``lower``,
+        ``upper``, ``statistic`` (z), ``p`` and the two scores ``nps_a``, ``nps_b``."""
         return pd.DataFrame([{
-            "nps_a": self.a.nps, "nps_b": self.b.nps, "difference": self.difference,
-            "se": self.se, "lower": self.ci[0], "upper": self.ci[1], "z": self.z, "p": self.p,
-        }])
+            "estimate": self.difference, "se": self.se, "lower": self.ci[0],
+            "upper": self.ci[1], "statistic": self.z, "p": self.p,
+            "nps_a": self.a.nps, "nps_b": self.b.nps,
+        }], index=pd.Index(["difference"], name="measure"))
 
     def __str__(self) -> str:
         return (f"NPS difference {self.difference:.1f} (SE {self.se:.2f}, CI "
                 f"{self.ci[0]:.1f} to {self.ci[1]:.1f}, z = {self.z:.2f}, p = {self.p:.3g})")
 
 
-def _validate(scores: pd.Series | np.ndarray | list, weights: object
-              ) -> tuple[pd.Series, np.ndarray, pd.Series]:
-    s = scores if isinstance(scores, pd.Series) else pd.Series(np.asarray(scores, dtype=object))
-    name = f"column {s.name!r}" if s.name is not None else "scores"
-    num = pd.to_numeric(s, errors="coerce")
-    text = (num.isna() & s.notna()).to_numpy()
-    if text.any():
-        raise InputError(f"NPS {name} must be numbers 0-10; found non-numeric values: "
-                         f"{describe_offenders(s, text)}. Recode them or set them to NaN.")
-    num = num.astype(float)
-    out = (num.notna() & ((num < 0) | (num > 10) | (num != np.round(num)))).to_numpy()
-    if out.any():
-        raise InputError(
-            f"NPS {name} must be whole numbers from 0 to 10; found "
-            f"{describe_offenders(s, out)}. Recode missing-value codes (e.g. 98, 99) to NaN "
-            "and rescale other answer formats first.")
-    if weights is None:
-        w = pd.Series(1.0, index=num.index)
+def _answers(data: Any, column: str | None, weights: Weights
+             ) -> tuple[pd.DataFrame, str, Weights]:
+    """The answers as a one-frame column (and the weights to use) for either call form."""
+    if isinstance(data, pd.DataFrame) or hasattr(data, "codebook") or (
+            hasattr(data, "data") and isinstance(getattr(data, "data", None), pd.DataFrame)):
+        frame, study = as_frame(data)
+        if column is None and study is not None:
+            column = study.nps
+        if column is None:
+            raise InputError("nps(data, column=...) needs the 0-10 recommendation column when "
+                             "data is a DataFrame, e.g. nps(df, column='nps'), or a Study "
+                             "with its nps role.")
+        if weights is None and study is not None:
+            weights = study.weights
+        return frame, column, weights
+    if column is not None:
+        raise InputError(f"column={column!r} applies when data is a DataFrame or Study; "
+                         "here the answers themselves were passed. Drop column= or pass "
+                         "the DataFrame.")
+    if isinstance(weights, str):
+        raise InputError(f"weights={weights!r} names a column, but the answers were passed "
+                         "as a list or Series. Pass the DataFrame: nps(df, column=..., "
+                         f"weights={weights!r}), or one weight per answer.")
+    if isinstance(data, pd.Series):
+        name = "scores" if data.name is None else str(data.name)
+        frame = data.rename(name).to_frame()
     else:
-        wv = np.asarray(weights, dtype=float)
-        if wv.shape != (len(num),):
-            raise InputError(f"weights has {wv.size} entries but scores has {len(num)}. "
-                             "Pass one weight per respondent.")
-        w = pd.Series(wv, index=num.index)
-        bad = (~np.isfinite(w.to_numpy()) | (w.to_numpy() < 0)) & num.notna().to_numpy()
-        if bad.any():
-            raise InputError(f"NPS weights must be finite and non-negative; found "
-                             f"{describe_offenders(w, bad)}.")
-    valid = num.notna().to_numpy()
-    return num, w.to_numpy(dtype=float), pd.Series(valid, index=num.index)
+        try:
+            values = np.asarray(data, dtype=object)
+        except Exception:  # noqa: BLE001 - anything that is not a sequence of answers
+            values = np.empty(0)
+        if values.ndim != 1:
+            raise InputError(f"nps() expects a sequence of 0-10 answers, a Series, or a "
+                             f"DataFrame with column=, got {type(data).__name__}.")
+        name = "scores"
+        frame = pd.DataFrame({name: values})
+    if isinstance(weights, pd.Series):
+        weights = weights.to_numpy()
+    return frame, name, weights
 
 
 def nps(
-    scores: pd.Series | np.ndarray | list,
-    weights: pd.Series | np.ndarray | list | None = None,
+    data: pd.DataFrame | pd.Series | np.ndarray | list | Any = None,
+    weights: Weights = None,
     *,
+    column: str | None = None,
     alpha: float = 0.05,
+    scores: pd.Series | np.ndarray | list | None = None,
 ) -> NPSResult:
     """Net Promoter Score with standard error and confidence interval.
 
+    Two call forms, one meaning of ``weights``:
+
+    * ``nps(df, column="nps", weights="weight")`` on a DataFrame (or
+      ``nps(study)``: a :class:`~expectlab.Study` supplies its ``nps`` column and its
+      weights); ``weights`` is a column name or one weight per row.
+    * ``nps(answers, weights=array)`` on the answers themselves (list, array, Series);
+      ``weights`` is then one weight per answer.
+
     Parameters
     ----------
-    scores : array-like of 0-10 answers
-        Missing answers (NaN) are left out and counted in ``n_excluded``.
-    weights : array-like, optional
-        Survey weights (same length as ``scores``).
+    data : DataFrame, Study, Series or array-like
+        The survey (with ``column=``) or the 0-10 answers. Missing answers (NaN) are left
+        out and counted in ``n_excluded`` (listed in ``excluded_``).
+    weights : str or array-like, optional
+        Survey weights: a column of ``data`` or one weight per row. Rows with a missing or
+        zero weight are left out with the reason; negative or text weights are an error.
+    column : str, optional
+        The 0-10 recommendation column when ``data`` is a DataFrame or Study.
     alpha : float
         1 - confidence level of the interval.
+    scores : array-like, optional
+        Old name of ``data`` (kept for one release with a ``FutureWarning``).
 
     Returns
     -------
     NPSResult
-        With ``nps``, ``se``, ``ci``, the category shares, ``n`` and ``n_eff``.
+        With ``nps``, ``se``, ``ci``, the category shares, ``n``, ``n_eff``, ``summary``
+        (``estimate, se, lower, upper`` ...) and ``excluded_``.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. Harvard Business Review
+    81(12), 46-54.
+
+    See Also
+    --------
+    nps_difference : test the difference between two groups or waves.
+    nps_from_shares : the score and its standard error from reported shares.
 
     Examples
     --------
@@ -160,17 +228,42 @@ def nps(
     >>> res = nps([10] * 50 + [8] * 33 + [3] * 17)
     >>> round(res.nps, 1), round(res.se, 2)
     (33.0, 7.49)
+
+    The same from a survey with a weight column:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"nps": [10] * 50 + [8] * 33 + [3] * 17, "weight": 1.0})
+    >>> round(nps(df, column="nps", weights="weight").nps, 1)
+    33.0
     """
+    data = renamed_argument("scores", scores, "data", data, owner="nps")
+    if data is None:
+        raise InputError("nps() needs the answers: nps(df, column='nps') or nps(answers).")
     if not 0 < alpha < 1:
         raise InputError(f"alpha must lie between 0 and 1, got {alpha!r}.")
-    num, w, valid = _validate(scores, weights)
-    v = valid.to_numpy()
-    x = num.to_numpy()[v]
-    wv = w[v]
-    n = int(v.sum())
-    if n == 0 or wv.sum() <= 0:
-        raise InputError("No valid NPS answers (all missing or zero weight). Check the column "
+    frame, col, weights = _answers(data, column, weights)
+    role = "likelihood-to-recommend"
+    values = numeric_column(frame, col, role=role)
+    num = values.to_numpy()
+    fractional = ~np.isnan(num) & (num != np.round(num))
+    if fractional.any():
+        raise InputError(
+            f"NPS column {col!r} must hold whole numbers from 0 to 10; found "
+            f"{describe_offenders(values, fractional)}. Rescale other answer formats first.")
+    try:
+        check_in_scale(values, (0.0, 10.0), column=col, role=role)
+    except InputError as exc:
+        raise InputError(f"NPS answers must be whole numbers from 0 to 10. {exc}") from None
+    log = ExclusionLog()
+    valid = ~np.isnan(num)
+    log.add_mask(frame, ~valid, "missing answer")
+    if not valid.any():
+        raise InputError(f"No valid NPS answers in {col!r} (all missing). Check the column "
                          "and its missing-value codes.")
+    w = weights_array(frame, weights, log=log, keep=valid)
+    x = num[valid]
+    wv = w[valid]
+    n = int(valid.sum())
     tot = wv.sum()
     p = float(wv[x >= 9].sum() / tot)
     d = float(wv[x <= 6].sum() / tot)
@@ -180,13 +273,13 @@ def nps(
     q = stats.norm.ppf(1 - alpha / 2)
     ci = (max(-100.0, score - q * se), min(100.0, score + q * se))
     if n < 30:
-        import warnings
-
         warnings.warn(f"NPS from only {n} answers: the normal interval is rough.",
                       FragileResultWarning, stacklevel=2)
+    excluded = log.to_frame()
     return NPSResult(nps=score, se=se, ci=ci, promoters=p, passives=1 - p - d, detractors=d,
-                     n=n, n_eff=n_eff, n_excluded=int((~v).sum()), alpha=alpha,
-                     excluded_rows=list(num.index[~v]))
+                     n=n, n_eff=n_eff, n_excluded=len(excluded), alpha=alpha,
+                     excluded_rows=excluded["row"].tolist(),
+                     excluded_reasons=excluded["reason"].tolist())
 
 
 def nps_from_shares(promoters: float, detractors: float, n: float, *, alpha: float = 0.05
@@ -222,26 +315,37 @@ def nps_from_shares(promoters: float, detractors: float, n: float, *, alpha: flo
 
 
 def nps_difference(
-    a: pd.Series | np.ndarray | list | NPSResult,
-    b: pd.Series | np.ndarray | list | NPSResult,
+    a: pd.DataFrame | pd.Series | np.ndarray | list | NPSResult | Any,
+    b: pd.DataFrame | pd.Series | np.ndarray | list | NPSResult | Any,
     *,
-    weights_a: pd.Series | np.ndarray | list | None = None,
-    weights_b: pd.Series | np.ndarray | list | None = None,
+    weights_a: Weights = None,
+    weights_b: Weights = None,
+    column: str | None = None,
     alpha: float = 0.05,
 ) -> NPSDifference:
     """Test the difference between the NPS of two independent groups or waves.
 
     Parameters
     ----------
-    a, b : array-like of 0-10 answers, or :class:`NPSResult`
+    a, b : DataFrame, Study, array-like of 0-10 answers, or :class:`NPSResult`
         The two groups (e.g. this wave and last wave, or two segments).
-    weights_a, weights_b : array-like, optional
-        Survey weights of each group.
+    weights_a, weights_b : str or array-like, optional
+        Survey weights of each group: a column name (with DataFrames) or one weight per
+        row, as in :func:`nps`.
+    column : str, optional
+        The 0-10 column when ``a`` and ``b`` are DataFrames.
+    alpha : float
+        1 - confidence level of the interval.
 
     Returns
     -------
     NPSDifference
-        ``difference`` (a - b), ``se``, ``ci``, ``z`` and two-sided ``p``.
+        ``difference`` (a - b), ``se``, ``ci``, ``z`` and two-sided ``p``; ``summary``
+        has them as ``estimate, se, lower, upper, statistic, p``.
+
+    See Also
+    --------
+    nps : the score of one group.
 
     Examples
     --------
@@ -250,8 +354,8 @@ def nps_difference(
     >>> round(res.difference, 1), round(res.p, 3)
     (40.0, 0.004)
     """
-    ra = a if isinstance(a, NPSResult) else nps(a, weights_a, alpha=alpha)
-    rb = b if isinstance(b, NPSResult) else nps(b, weights_b, alpha=alpha)
+    ra = a if isinstance(a, NPSResult) else nps(a, weights_a, column=column, alpha=alpha)
+    rb = b if isinstance(b, NPSResult) else nps(b, weights_b, column=column, alpha=alpha)
     diff = ra.nps - rb.nps
     se = float(np.hypot(ra.se, rb.se))
     q = stats.norm.ppf(1 - alpha / 2)

@@ -14,6 +14,12 @@ import pandas as pd
 __all__ = ["plot_importance", "plot_calibration", "plot_curve", "plot_lift"]
 
 
+def _literal(text: Any) -> str:
+    """Data-derived text drawn as written: a ``$`` in a column or segment name must not
+    switch matplotlib into mathtext (``"$5 plan"`` would render as maths or fail)."""
+    return str(text).replace("$", r"\$")
+
+
 def _axes(ax: Any, figsize: tuple[float, float] = (6.5, 4.0)) -> Any:
     if ax is None:
         import matplotlib.pyplot as plt
@@ -56,7 +62,7 @@ def plot_importance(importance: pd.DataFrame, ax: Any = None, **kwargs: Any) -> 
         a.set_xlabel(label)
     first = np.atleast_1d(axes)[0]
     first.set_yticks(pos)
-    first.set_yticklabels(names)
+    first.set_yticklabels([_literal(n) for n in names])
     first.invert_yaxis()
     first.set_ylabel("Driver")
     first.figure.suptitle(kwargs.get("title", "Driver importance with 95% intervals"))
@@ -89,7 +95,7 @@ def plot_curve(curve: Any, ax: Any = None, *, show_levels: bool = True, **kwargs
     colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"]
     for i, (g, part) in enumerate(curve.curve_.groupby("group", sort=False)):
         c = colors[i % len(colors)]
-        ax.plot(part[driver], part["probability"], color=c, label=str(g))
+        ax.plot(part[driver], part["probability"], color=c, label=_literal(g))
         ax.fill_between(part[driver], part["lower"], part["upper"], color=c, alpha=0.2)
         if show_levels:
             lv = curve.levels_[curve.levels_["group"] == g]
@@ -98,11 +104,12 @@ def plot_curve(curve: Any, ax: Any = None, *, show_levels: bool = True, **kwargs
                               np.clip(lv["upper"] - lv["share_loyal"], 0, None)],
                         fmt="o", color=c, ms=4, capsize=2, alpha=0.7)
     ax.set_ylim(0, 1)
-    ax.set_xlabel(kwargs.get("xlabel", f"{driver} (scale score)"))
-    ax.set_ylabel(kwargs.get("ylabel", f"Probability loyal ({curve.outcome})"))
-    ax.set_title(kwargs.get("title", f"Loyalty along {driver}: curve, 95% band, level shares"))
+    name = _literal(driver)
+    ax.set_xlabel(kwargs.get("xlabel", f"{name} (scale score)"))
+    ax.set_ylabel(kwargs.get("ylabel", f"Probability loyal ({_literal(curve.outcome)})"))
+    ax.set_title(kwargs.get("title", f"Loyalty along {name}: curve, 95% band, level shares"))
     if curve.curve_["group"].nunique() > 1:
-        ax.legend(title=curve.by, loc="upper left")
+        ax.legend(title=_literal(curve.by), loc="upper left")
     return ax
 
 

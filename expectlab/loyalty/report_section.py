@@ -90,12 +90,12 @@ def _model_part(data: pd.DataFrame, params: dict[str, Any], outcome: str) -> boo
     _warnings_as_notes(caught)
     heading("What goes with staying", 3)
     note(_EXPLAIN_MODEL)
-    coef = model.summary.drop(index="const")
+    odds = model.odds_ratios_
     me = model.marginal_effects_
     table = pd.DataFrame({
-        "odds ratio": coef["odds_ratio"], "lower 95%": coef["or_lower"],
-        "upper 95%": coef["or_upper"], "p-value": coef["p"],
-        "change in probability (points)": 100 * me["ame"],
+        "odds ratio": odds["estimate"], "lower 95%": odds["lower"],
+        "upper 95%": odds["upper"], "p-value": odds["p"],
+        "change in probability (points)": 100 * me["estimate"],
     })
     table.index.name = "measure"
     show_table(table, decimals=3)
@@ -128,7 +128,7 @@ def _model_part(data: pd.DataFrame, params: dict[str, Any], outcome: str) -> boo
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", FragileResultWarning)
-                curve = model.curve("satisfaction", by=segment)
+                curve = model.curve("satisfaction", by=segment, data=data)
         except InputError as exc:
             note(f"The satisfaction-loyalty curve could not be drawn: {exc}", kind="warning")
         else:

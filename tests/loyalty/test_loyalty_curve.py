@@ -63,7 +63,10 @@ def test_by_segment_and_by_switching_costs():
     assert low[low.index.str.contains(">")].iloc[0] > low[low.index.str.contains("<=")].iloc[0]
     ax = by_sw.plot()
     assert ax.get_legend() is not None and "Probability" in ax.get_ylabel()
-    assert list(by_sw.summary.columns[:3]) == ["group", "top_level", "next_level"]
+    assert list(by_sw.premium_.columns[:3]) == ["group", "top_level", "next_level"]
+    # summary: the premium per group under the shared result column names
+    assert list(by_sw.summary.columns) == ["estimate", "se", "lower", "upper", "statistic", "p"]
+    assert by_sw.summary["estimate"].tolist() == by_sw.premium_["premium"].tolist()
 
 
 def test_rating_outcome_and_missing_rows():

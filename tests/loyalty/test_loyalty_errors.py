@@ -69,14 +69,14 @@ def test_class_weight_with_ordinal(data):
 def test_bad_monotone(data, monotone, match):
     with pytest.raises(InputError, match=match):
         _fit(data, LoyaltyModel("boosting", cv=None, monotone=monotone, **FAST),
-             drivers=["satisfaction", "segment"])
+             drivers=["satisfaction", "segment"], categorical=["segment"])
 
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
         ({"drivers": []}, "drivers is empty"),
-        ({"drivers": ["trust", "trust"]}, "listed more than once"),
+        ({"drivers": ["trust", "trust"]}, "more than once"),
         ({"drivers": ["stayed", "trust"]}, "also listed as a driver"),
         ({"drivers": ["trsut"]}, "Column\\(s\\) 'trsut' not found"),
         ({"outcome": "loyal"}, "'loyal' not found"),
@@ -93,7 +93,7 @@ def test_bad_columns(data, kwargs, match):
 
 def test_interaction_with_categorical(data):
     with pytest.raises(InputError, match="uses categorical driver"):
-        _fit(data, drivers=["satisfaction", "segment"],
+        _fit(data, drivers=["satisfaction", "segment"], categorical=["segment"],
              interactions=[("satisfaction", "segment")])
 
 
@@ -115,13 +115,13 @@ def test_missing_code_without_declaration(data):
 def test_bad_weights(data):
     data["w"] = 1.0
     data.loc[2, "w"] = -1.0
-    with pytest.raises(InputError, match="finite, non-negative.*row 2 = -1.0"):
+    with pytest.raises(InputError, match="'w' must hold non-negative numbers.*row 2 = -1.0"):
         _fit(data, weights="w")
     data["w"] = "heavy"
-    with pytest.raises(InputError, match="Weight column 'w' must be numeric"):
+    with pytest.raises(InputError, match="Weight column 'w' .* must hold numbers"):
         _fit(data, weights="w")
     data["w"] = 0.0
-    with pytest.raises(InputError, match="All weights in 'w' are zero"):
+    with pytest.raises(InputError, match="Weight column 'w': every weight is zero"):
         _fit(data, weights="w")
 
 
@@ -138,7 +138,7 @@ def test_constant_or_degenerate_drivers(data):
         _fit(data, drivers=["satisfaction", "const"])
     data["one_level"] = "A"
     with pytest.raises(InputError, match="single level"):
-        _fit(data, drivers=["satisfaction", "one_level"])
+        _fit(data, drivers=["satisfaction", "one_level"], categorical=["one_level"])
 
 
 def test_no_usable_rows(data):
@@ -170,7 +170,7 @@ def test_ordinal_outcome_problems(data):
 
 
 def test_not_a_dataframe():
-    with pytest.raises(InputError, match="must be a pandas DataFrame"):
+    with pytest.raises(InputError, match="Expected a pandas DataFrame or an expectlab.Study"):
         LoyaltyModel().fit(np.zeros((3, 3)), outcome="a", drivers=["b"])
 
 
@@ -184,7 +184,7 @@ def test_use_before_fit(data):
 
 
 def test_prediction_problems(data):
-    model = _fit(data, drivers=["satisfaction", "segment"])
+    model = _fit(data, drivers=["satisfaction", "segment"], categorical=["segment"])
     new = data.head(3).copy()
     new.loc[new.index[0], "segment"] = "Public sector"
     with pytest.raises(InputError, match="level\\(s\\) not seen when fitting.*Public sector"):
@@ -195,12 +195,13 @@ def test_prediction_problems(data):
         model.predict_proba(new)
     with pytest.raises(InputError, match="'segment' not found"):
         model.predict_proba(data[["satisfaction"]])
-    with pytest.raises(InputError, match="must be a pandas DataFrame"):
+    with pytest.raises(InputError, match="Expected a pandas DataFrame or an expectlab.Study"):
         model.predict_proba(data.to_numpy())
     new = data.head(3).copy()
     new["satisfaction"] = ["high", "low", "mid"]
     model2 = _fit(data)
-    with pytest.raises(InputError, match="numeric when fitting but is text"):
+    with pytest.raises(InputError, match="'satisfaction' in the data to predict must hold "
+                                         "numbers, but has text"):
         model2.predict_proba(new)
 
 
@@ -217,14 +218,14 @@ def test_plots_need_what_was_skipped(data):
 def test_curve_errors(data):
     with pytest.raises(InputError, match="alpha"):
         loyalty_curve(data, outcome="stayed", alpha=2)
-    with pytest.raises(InputError, match="'segment' must be numeric"):
+    with pytest.raises(InputError, match="'segment' in the data must hold numbers"):
         loyalty_curve(data, outcome="stayed", driver="segment")
     with pytest.raises(InputError, match="not coded 0/1"):
         loyalty_curve(data, outcome="nps")
     with pytest.raises(InputError, match="Only 5 usable rows"):
         loyalty_curve(data.head(5), outcome="stayed")
     data["w"] = -1.0
-    with pytest.raises(InputError, match="finite and non-negative"):
+    with pytest.raises(InputError, match="'w' must hold non-negative numbers"):
         loyalty_curve(data, outcome="stayed", weights="w")
     data["stayed"] = 1
     with pytest.raises(InputError, match="both loyal and non-loyal"):

@@ -31,23 +31,24 @@ def test_published_spector_mazzeo_logit():
     model = _quiet_fit(LoyaltyModel("logit", cv=None, **FAST), data, outcome="GRADE",
                        drivers=["GPA", "TUCE", "PSI"])
     s = model.summary
-    np.testing.assert_allclose(s["coef"], [-13.021, 2.826, 0.095, 2.379], atol=6e-4)
+    np.testing.assert_allclose(s["estimate"], [-13.021, 2.826, 0.095, 2.379], atol=6e-4)
     np.testing.assert_allclose(s["se"], [4.931, 1.263, 0.142, 1.065], atol=6e-4)
     # average marginal effects agree with statsmodels' get_margeff (overall, dydx)
     ref = sm.Logit(data["GRADE"], sm.add_constant(data[["GPA", "TUCE", "PSI"]])).fit(disp=0)
     me = ref.get_margeff().summary_frame()
-    np.testing.assert_allclose(model.marginal_effects_["ame"], me["dy/dx"], rtol=1e-5)
+    np.testing.assert_allclose(model.marginal_effects_["estimate"], me["dy/dx"], rtol=1e-5)
     np.testing.assert_allclose(model.marginal_effects_["se"], me["Std. Err."], rtol=1e-4)
 
 
 def test_logit_recovers_simulated_coefficients(sim_large):
     model = LoyaltyModel("logit", cv=None, **FAST).fit(
-        sim_large.data, outcome="stayed", drivers=DRIVERS, interactions=INTERACTION)
+        sim_large.data, outcome="stayed", drivers=DRIVERS, categorical=["segment"],
+        interactions=INTERACTION)
     s = model.summary
     truth = sim_large.truth.coefficients.reindex(s.index)
-    z = (s["coef"] - truth) / s["se"]
+    z = (s["estimate"] - truth) / s["se"]
     assert (z.abs() < 3.5).all(), z
-    assert abs(s.loc["top_box", "coef"] - 1.2) < 0.25
+    assert abs(s.loc["top_box", "estimate"] - 1.2) < 0.25
     assert s.loc["ad_recall", "lower"] < 0 < s.loc["ad_recall", "upper"]
 
 
@@ -58,7 +59,8 @@ def test_logit_interval_coverage():
     for seed in range(120):
         sim = simulate_loyalty(800, random_state=1000 + seed, nps=False)
         model = _quiet_fit(LoyaltyModel("logit", cv=None, **FAST), sim.data, outcome="stayed",
-                           drivers=DRIVERS, interactions=INTERACTION)
+                           drivers=DRIVERS, categorical=["segment"],
+                           interactions=INTERACTION)
         s = model.summary
         truth = sim.truth.coefficients.reindex(s.index)
         hits.append(((s["lower"] <= truth) & (truth <= s["upper"])).to_numpy())
@@ -75,7 +77,7 @@ def test_weights_duplicate_rows_equivalence(sim_small):
                                                           drivers=drivers, weights="w")
     dup = data.loc[data.index.repeat(data["w"].astype(int))].reset_index(drop=True)
     plain = LoyaltyModel("logit", cv=None, **FAST).fit(dup, outcome="stayed", drivers=drivers)
-    np.testing.assert_allclose(weighted.summary["coef"], plain.summary["coef"], rtol=1e-6)
+    np.testing.assert_allclose(weighted.summary["estimate"], plain.summary["estimate"], rtol=1e-6)
     # survey weights are not frequency weights: sandwich SEs use the real sample size
     assert (weighted.summary["se"] > plain.summary["se"]).all()
     assert "Survey weights: w" in "\n".join(weighted._summary_notes())
@@ -143,7 +145,8 @@ def test_leakage_guard_fires_and_stays_silent():
     with warnings.catch_warnings():
         warnings.simplefilter("error", FragileResultWarning)
         clean = LoyaltyModel("logit", cv=None, **FAST).fit(
-            sim.data, outcome="stayed", drivers=["satisfaction", "trust", "segment"])
+            sim.data, outcome="stayed", drivers=["satisfaction", "trust", "segment"],
+            categorical=["segment"])
     assert not clean.leakage_["leaky"].any()
 
 
@@ -186,14 +189,14 @@ def test_ordinal_engine_recovers_coefficients():
                                                          drivers=["x1", "x2"])
     s = model.summary
     truth = pd.Series([0.8, -0.5, -1.5, -0.3, 0.8, 2.0], index=s.index)
-    assert ((s["coef"] - truth).abs() / s["se"] < 3.5).all()
+    assert ((s["estimate"] - truth).abs() / s["se"] < 3.5).all()
     assert model.loyal_from_ == 5  # top box by default
     assert model.predict_proba(data.head(3)).shape == (3, 5)
     # unit survey weights give the same fit with sandwich SEs close to model-based ones
     data["w"] = 1.0
     weighted = LoyaltyModel("ordinal", cv=None, **FAST).fit(data, outcome="loyalty",
                                                             drivers=["x1", "x2"], weights="w")
-    np.testing.assert_allclose(weighted.summary["coef"], s["coef"], atol=1e-3)
+    np.testing.assert_allclose(weighted.summary["estimate"], s["estimate"], atol=1e-3)
     np.testing.assert_allclose(weighted.summary["se"], s["se"], rtol=0.15)
 
 
@@ -249,7 +252,8 @@ def test_results_api(sim_small, capsys):
     assert model.get_params()["engine"] == "logit"
     model.set_params(cv=4)
     assert model.cv == 4
-    model.fit(sim_small.data, outcome="stayed", drivers=["satisfaction", "segment"])
+    model.fit(sim_small.data, outcome="stayed", drivers=["satisfaction", "segment"],
+              categorical=["segment"])
     model.print_summary()
     out = capsys.readouterr().out
     assert "Loyalty model" in out and "segment[Private]" in out and "Held-out (4-fold" in out
@@ -263,9 +267,11 @@ def test_parallel_folds_give_the_same_result(sim_small):
     kwargs = {"n_boot": 20, "importance": False, "random_state": 5, "progress": False}
     drivers = ["satisfaction", "trust", "segment"]
     one = LoyaltyModel("logit", n_jobs=1, **kwargs).fit(sim_small.data, outcome="stayed",
-                                                        drivers=drivers)
+                                                        drivers=drivers,
+                                                        categorical=["segment"])
     two = LoyaltyModel("logit", n_jobs=2, **kwargs).fit(sim_small.data, outcome="stayed",
-                                                        drivers=drivers)
+                                                        drivers=drivers,
+                                                        categorical=["segment"])
     pd.testing.assert_series_equal(one.oof_proba_, two.oof_proba_)
 
 
@@ -303,11 +309,11 @@ def test_marginal_effects_follow_interactions_through_the_product_column():
             return 1 / (1 + np.exp(-x @ beta))
 
         numeric = ((prob(up) - prob(down)) / h).mean()
-        assert me.loc[name, "ame"] == pytest.approx(numeric, rel=1e-5)
+        assert me.loc[name, "estimate"] == pytest.approx(numeric, rel=1e-5)
     # the column-only derivative would differ markedly for a
     dens = (lambda p: p * (1 - p))(1 / (1 + np.exp(-np.column_stack(
         [np.ones(n), frame["a"], frame["b"], frame["a"] * frame["b"]]) @ beta)))
-    assert abs(me.loc["a", "ame"] - dens.mean() * beta[1]) > 0.02
+    assert abs(me.loc["a", "estimate"] - dens.mean() * beta[1]) > 0.02
 
 
 def test_permutation_intervals_follow_random_state_and_survey_weights(sim_small):

@@ -52,7 +52,7 @@ def test_missing_answers_are_counted_not_lost():
     assert res.n == 30 and res.n_excluded == 20
     assert res.excluded_rows[:2] == [1, 4]
     assert "20 missing excluded" in str(res)
-    assert list(res.summary.columns)[:4] == ["nps", "se", "lower", "upper"]
+    assert list(res.summary.columns)[:4] == ["estimate", "se", "lower", "upper"]
 
 
 def test_difference_between_groups():
@@ -63,7 +63,8 @@ def test_difference_between_groups():
     assert res.p == pytest.approx(0.0039, abs=2e-4)
     same = nps_difference(nps([10, 5] * 50), nps([10, 5] * 50))
     assert same.difference == 0 and same.p == pytest.approx(1.0)
-    assert "difference" in same.summary.columns
+    assert list(same.summary.columns)[:6] == ["estimate", "se", "lower", "upper", "statistic",
+                                              "p"]
 
 
 def test_small_sample_warns():
@@ -86,14 +87,14 @@ def test_interval_coverage_over_repeated_samples():
 @pytest.mark.parametrize(
     ("scores", "weights", "match"),
     [
-        (["10", "x", "3"], None, "non-numeric"),
+        (["10", "x", "3"], None, "must hold numbers, but has text: 1 value, first: row 1 = 'x'"),
         ([10, 99, 3], None, "whole numbers from 0 to 10"),
         ([10, -1, 3], None, "whole numbers from 0 to 10"),
         ([10, 7.5, 3], None, "whole numbers from 0 to 10"),
-        ([10, 7, 3], [1, 2], "weights has 2 entries"),
-        ([10, 7, 3], [1, -2, 1], "finite and non-negative"),
+        ([10, 7, 3], [1, 2], "weights has shape \\(2,\\) but the data have 3 rows"),
+        ([10, 7, 3], [1, -2, 1], "non-negative numbers: 1 value, first: row 1 = -2"),
         ([np.nan, np.nan], None, "No valid NPS answers"),
-        ([10, 7, 3], [0, 0, 0], "No valid NPS answers"),
+        ([10, 7, 3], [0, 0, 0], "every weight is zero"),
     ],
 )
 def test_bad_input(scores, weights, match):
