@@ -202,3 +202,17 @@ class BetaGeoBeta(TransactionModelBase):
         out = np.where(ok, out, np.nan)
         return self._wrap(out, labels, data if data is not None else frequency,
                           "expected_purchases")
+
+    # -- plots ---------------------------------------------------------------------------
+    def plot_alive_heatmap(self, n_periods: int, max_frequency: int | None = None,
+                           ax: Any = None, **kwargs: Any) -> Any:
+        """P(alive at the next opportunity) over transactions and the opportunity of the last
+        one, for customers who had ``n_periods`` opportunities.
+
+        Impossible histories (more transactions than the last opportunity allows) are left
+        blank. Returns the matplotlib Axes.
+        """
+        self._check_fitted()
+        from .plots import plot_alive_heatmap
+
+        return plot_alive_heatmap(self, n_periods, max_frequency, ax=ax, **kwargs)

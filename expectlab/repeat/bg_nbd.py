@@ -13,6 +13,7 @@ import numpy as np
 from scipy.special import digamma, gammaln, hyp2f1
 
 from ._base import AliveFromLogOddsMixin, Factor, TransactionModelBase, wsum
+from .plots import TransactionPlots
 
 __all__ = ["BetaGeo"]
 
@@ -34,7 +35,7 @@ def _parts(theta: np.ndarray, data: tuple) -> tuple[np.ndarray, ...]:
     return a1, a2, a3, a4, log_at, log_ax
 
 
-class BetaGeo(AliveFromLogOddsMixin, TransactionModelBase):
+class BetaGeo(AliveFromLogOddsMixin, TransactionPlots, TransactionModelBase):
     """BG/NBD repeat-buying model fitted by maximum likelihood.
 
     Parameters

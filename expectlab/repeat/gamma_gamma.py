@@ -245,3 +245,57 @@ class GammaGamma(RepeatModelBase):
         if isinstance(frequency, pd.Series):
             return pd.Series(value, index=frequency.index, name="clv")
         return value
+
+    # -- plots ---------------------------------------------------------------------------
+    def plot_spend_distribution(self, data: Any = None, monetary_value: Any = None, *,
+                                frequency: Any = None, bins: int = 30, ax: Any = None,
+                                **kwargs: Any) -> Any:
+        """The fitted distribution of customers' mean spend per transaction, with the
+        observed mean spend of repeat buyers as a histogram when data are given.
+
+        Under the model a customer's expected spend per transaction is p / nu with
+        nu ~ Gamma(q, rate v), an inverse-gamma distribution with shape q and scale p v.
+        Observed means average few transactions, so the histogram is wider than the curve.
+
+        Parameters
+        ----------
+        data, monetary_value, frequency
+            Optional customers to show, as for ``fit`` (customers without repeat purchases
+            are left out).
+        bins : int
+            Histogram bins.
+        ax : matplotlib Axes, optional
+        **kwargs
+            Passed to the curve's ``plot``.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        self._check_fitted()
+        from scipy import stats
+
+        from .plots import _axes, literal
+
+        p, q, v = self.params_.to_numpy()
+        dist = stats.invgamma(q, scale=p * v)
+        ax = _axes(ax)
+        top = float(dist.ppf(0.99))
+        if data is not None or frequency is not None:
+            x, m, _ = self._spend(data, {"frequency": frequency,
+                                         "monetary_value": monetary_value},
+                                  "plot_spend_distribution")
+            shown = m[(x > 0) & np.isfinite(m)]
+            if shown.size:
+                top = max(top, float(np.quantile(shown, 0.99)))
+                name = self.columns_.get("monetary_value", "monetary_value") \
+                    if isinstance(data, pd.DataFrame) else "monetary_value"
+                ax.hist(shown[shown <= top], bins=bins, density=True, alpha=0.4,
+                        color="grey", label=literal(f"Observed {name} (repeat buyers)"))
+        grid = np.linspace(top / 500, top, 400)
+        ax.plot(grid, dist.pdf(grid), label="Model: expected spend per transaction", **kwargs)
+        ax.set_xlabel("Mean spend per transaction (currency of the data)")
+        ax.set_ylabel("Density")
+        ax.set_title("Spend per transaction across customers (Gamma-Gamma)")
+        ax.legend(frameon=False)
+        return ax

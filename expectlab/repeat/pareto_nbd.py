@@ -15,6 +15,7 @@ import numpy as np
 from scipy.special import gammaln, hyp2f1
 
 from ._base import AliveFromLogOddsMixin, Factor, TransactionModelBase
+from .plots import TransactionPlots
 
 __all__ = ["ParetoNBD"]
 
@@ -45,7 +46,7 @@ def _log_a0(r: float, alpha: float, s: float, beta: float, x: np.ndarray, t_x: n
     return _log_a0_from(_log_f(r, alpha, s, beta, x, t_x), _log_f(r, alpha, s, beta, x, big_t))
 
 
-class ParetoNBD(AliveFromLogOddsMixin, TransactionModelBase):
+class ParetoNBD(AliveFromLogOddsMixin, TransactionPlots, TransactionModelBase):
     """Pareto/NBD repeat-buying model fitted by maximum likelihood.
 
     Parameters

@@ -207,3 +207,47 @@ class ShiftedBetaGeometric(RepeatModelBase):
         a, b = self.params_.to_numpy()
         tt = np.asarray(t, dtype=float)
         return (b + tt - 1) / (a + b + tt - 1)
+
+    # -- plots ---------------------------------------------------------------------------
+    def plot_survival(self, periods: int = 12, observed: Any = None, ax: Any = None,
+                      **kwargs: Any) -> Any:
+        """Share of a cohort still active after each period, by the model, with observed
+        survivors when given.
+
+        Parameters
+        ----------
+        periods : int
+            Periods to project.
+        observed : sequence of float, optional
+            Observed survivors from period 0 (counts such as ``[1000, 631, ...]`` or
+            shares); counts are divided by the first value.
+        ax : matplotlib Axes, optional
+        **kwargs
+            Passed to the model curve's ``plot``.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        self._check_fitted()
+        from .plots import _axes
+
+        if not (isinstance(periods, (int, np.integer)) and periods > 0):
+            raise InputError(f"periods must be a positive integer, got {periods!r}.")
+        ax = _axes(ax)
+        t = np.arange(0, int(periods) + 1)
+        ax.plot(t, self.predict_survival(t), label="Model", **kwargs)
+        if observed is not None:
+            seen = np.asarray(observed, dtype=float)
+            if seen.ndim != 1 or seen.size == 0 or not np.all(np.isfinite(seen)) \
+                    or seen[0] <= 0:
+                raise InputError("observed must list the survivors from period 0 on, "
+                                 "starting with a positive cohort size.")
+            ax.plot(np.arange(seen.size), seen / seen[0], marker="o", linestyle="none",
+                    color="black", label="Observed")
+        ax.set_xlabel("Periods since acquisition")
+        ax.set_ylabel("Share of the cohort still active")
+        ax.set_ylim(0, 1.02)
+        ax.set_title("Retention: shifted-beta-geometric projection")
+        ax.legend(frameon=False)
+        return ax
