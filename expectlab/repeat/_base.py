@@ -381,8 +381,8 @@ class RepeatModelBase(Estimator):
             "lower": ci["lower"],
             "upper": ci["upper"],
         })
-        table.index.name = "parameter"
-        return table
+        # rename_axis copies: naming the shared index in place would rename params_ too
+        return table.rename_axis("parameter")
 
     def _summary_notes(self) -> list[str]:
         weight = getattr(self, "total_weight_", self.n_obs_)

@@ -136,6 +136,9 @@ def _from_frame(data: Any, given: dict[str, Any], *, roles: Sequence[str], owner
             f"Available columns: {available}. Name the columns by keyword (e.g. "
             f"{roles[-1]}='age'), make the summary with expectlab.summarise_transactions, or "
             "pass arrays.")
+    if len(frame) == 0:
+        raise InputError(f"{owner}: the data have no rows (expected one row per customer with "
+                         f"{', '.join(map(repr, columns.values()))}).")
     values = {role: numeric_column(frame, col, role=role, source=source).to_numpy()
               for role, col in columns.items()}
     spec, note = _weights_spec(frame, study, weights, columns, owner)
@@ -200,6 +203,8 @@ def _from_arrays(data: Any, given: dict[str, Any], *, roles: Sequence[str], owne
             raise InputError(f"{owner}: {role} must be one-dimensional, got shape {arr.shape}.")
         arrays[role] = arr
     n = arrays[first].size
+    if n == 0:
+        raise InputError(f"{owner}: {first} is empty (expected one value per customer).")
     for role in broadcast:
         if arrays[role].size == 1 and n > 1:
             arrays[role] = np.repeat(arrays[role], n)
