@@ -16,7 +16,7 @@ import pandas as pd
 from scipy.special import digamma, gammaln
 
 from .._errors import FragileResultWarning, InputError, describe_offenders
-from .._results import ExclusionLog
+from .._results import ExclusionLog, renamed_argument
 from ._base import RepeatModelBase, compress_rows
 from ._inputs import NOT_GIVEN, RoleData, role_data, row_weights
 
@@ -195,10 +195,10 @@ class GammaGamma(RepeatModelBase):
             return pd.Series(out, index=labels, name="expected_spend")
         return out
 
-    def customer_lifetime_value(self, transaction_model: Any, data: Any,
+    def customer_lifetime_value(self, transaction_model: Any, data: Any = None,
                                 recency: Any = None, T: Any = None, monetary_value: Any = None,
                                 *, periods: int = 12, period_length: float = 4.345,
-                                discount_rate: float = 0.01) -> Any:
+                                discount_rate: float = 0.01, frequency: Any = None) -> Any:
         """Discounted expected spend over the next ``periods`` periods.
 
         CLV = sum over k of (E[purchases in period k] x expected spend) / (1 + d)^k, with
@@ -218,9 +218,15 @@ class GammaGamma(RepeatModelBase):
             Length of one period in the model's time unit (default 4.345 weeks = a month).
         discount_rate : float
             Discount rate per period (default 0.01 per month, about 12.7% a year).
+        frequency : optional
+            Old name of ``data`` (warns; removed in expectlab 0.3.0).
         """
         self._check_fitted()
-        frequency = data
+        frequency = renamed_argument("frequency", frequency, "data", data,
+                                     owner="GammaGamma.customer_lifetime_value")
+        if frequency is None:
+            raise InputError("GammaGamma.customer_lifetime_value: pass the customers (a "
+                             "summary DataFrame or frequency, recency, T and monetary_value).")
         if isinstance(frequency, pd.DataFrame):
             frame = frequency
             frequency, recency, T = frame["frequency"], frame["recency"], frame["T"]

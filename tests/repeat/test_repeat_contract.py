@@ -415,3 +415,14 @@ def test_summary_rows_in_equal_used_plus_excluded(small_log, engine):
 def test_excluded_transactions_without_attrs():
     with pytest.raises(InputError, match="does not carry the exclusions"):
         excluded_transactions(pd.DataFrame({"frequency": [1]}))
+
+
+def test_clv_old_argument_name_warns_and_works(datasets):
+    bg = BetaGeo().fit(datasets["BetaGeo"])
+    gg = GammaGamma().fit(datasets["GammaGamma"])
+    hist = datasets["BetaGeo"].iloc[:20].assign(monetary_value=20.0)
+    hist.loc[hist["frequency"] == 0, "monetary_value"] = 0.0
+    expected = gg.customer_lifetime_value(bg, hist)
+    with pytest.warns(FutureWarning, match="frequency= is renamed data="):
+        old = gg.customer_lifetime_value(bg, frequency=hist)
+    pd.testing.assert_series_equal(old, expected)
