@@ -22,7 +22,7 @@ from .plots import (
     plot_cumulative_tracking,
 )
 from .sbg import ShiftedBetaGeometric, cohort_to_durations
-from .summaries import summarise_transactions
+from .summaries import excluded_transactions, summarise_transactions
 
 __all__ = [
     "BetaGeo",
@@ -35,6 +35,7 @@ __all__ = [
     "calibration_holdout_table",
     "cohort_to_durations",
     "cumulative_tracking",
+    "excluded_transactions",
     "plot_alive_heatmap",
     "plot_calibration_holdout",
     "plot_cumulative_tracking",

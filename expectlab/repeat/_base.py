@@ -10,22 +10,27 @@
   confidence limits are exp(log estimate +/- z se_log), so they stay positive.
 * A convergence check (optimiser status, gradient size, positive-definite Hessian,
   parameters running off to 0 or infinity) raises a clear FragileResultWarning.
+* Inputs follow one convention (:mod:`expectlab.repeat._inputs`): a DataFrame or Study with
+  the role columns named by keyword, or arrays; ``weights`` a column name or an array.
+* A fitted model keeps the estimates, their covariance and a few counts; never the input
+  data (the per-row arrays used while optimising are deleted at the end of ``fit``).
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from .._errors import FragileResultWarning, InputError
-from .._results import ExclusionLog, FittedModelMixin
+from .._errors import FragileResultWarning, InputError, describe_offenders
+from .._results import Estimator, ExclusionLog
+from ._inputs import NOT_GIVEN, RoleData, role_data, row_weights
 
-__all__ = ["Factor", "RepeatModelBase", "as_float_array", "compress_rows", "wsum"]
+__all__ = ["Factor", "RepeatModelBase", "TransactionModelBase", "compress_rows", "wsum"]
 
 
 def wsum(weights: np.ndarray, values: np.ndarray) -> Any:
@@ -53,24 +58,6 @@ class Factor:
 
     def apply(self, func: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         return np.asarray(func(self.values))[self.index]
-
-
-def as_float_array(values: Any, name: str) -> np.ndarray:
-    """Convert one input column to a 1-d float array with a clear error."""
-    if isinstance(values, (pd.Series, pd.Index)):
-        values = values.to_numpy()
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"{name} must be numeric; could not convert {type(values).__name__} to numbers. "
-            "Pass a numeric column or array."
-        ) from None
-    if arr.ndim == 0:
-        arr = arr.reshape(1)
-    if arr.ndim != 1:
-        raise InputError(f"{name} must be one-dimensional, got shape {arr.shape}.")
-    return arr
 
 
 def _row_codes(stacked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -106,20 +93,33 @@ def compress_rows(columns: Sequence[np.ndarray], weights: np.ndarray
     return [unique[:, j] for j in range(unique.shape[1])], counts, inverse
 
 
-class RepeatModelBase(FittedModelMixin):
+class RepeatModelBase(Estimator):
     """Base for maximum-likelihood repeat-buying models.
 
     Subclasses set ``_param_names`` and implement ``_loglik_rows(theta, data)``
     (log-likelihood per unique row for natural-scale parameters ``theta``); they may add
     ``_grad_rows(theta, data)`` (returns the per-row log-likelihood and its gradient with
-    respect to ``theta``, shape ``(k, n_rows)``), ``_prepare(data)`` and
-    ``_start(data, counts)``.
+    respect to ``theta``, shape ``(k, n_rows)``), ``_prepare(data)``,
+    ``_start(data, counts)`` and ``_loglik_data(*inputs)`` (the model's data tuple for
+    :meth:`_loglik_at`).
+
+    Parameters
+    ----------
+    alpha : float
+        Significance level of the confidence intervals (0.05 gives 95% intervals).
+    max_iter : int
+        Iteration limit of the optimiser.
+    tol : None
+        Deprecated and ignored (the optimum is polished with Newton steps to many digits);
+        passing a value warns. It will be removed in expectlab 0.3.0.
+    initial_params : dict, optional
+        Starting values by parameter name.
     """
 
     _param_names: tuple[str, ...] = ()
     _log_bound = 18.0  # |log parameter| beyond this means the estimate ran off to 0 or inf
 
-    def __init__(self, alpha: float = 0.05, max_iter: int = 1000, tol: float = 1e-10,
+    def __init__(self, alpha: float = 0.05, max_iter: int = 1000, tol: float | None = None,
                  initial_params: dict[str, float] | None = None) -> None:
         self.alpha = alpha
         self.max_iter = max_iter
@@ -213,6 +213,12 @@ class RepeatModelBase(FittedModelMixin):
 
     # -- fitting -------------------------------------------------------------------------
     def _check_options(self) -> None:
+        if self.tol is not None:
+            # tol never reached the optimiser: the estimate is polished with Newton steps
+            warnings.warn(
+                f"{type(self).__name__}: tol= is ignored (the optimum is polished with Newton "
+                "steps) and will be removed in expectlab 0.3.0. Leave it out.",
+                FutureWarning, stacklevel=4)
         if not (isinstance(self.alpha, (float, int)) and 0 < self.alpha < 1):
             raise InputError(f"alpha must lie between 0 and 1, got {self.alpha!r}.")
         if not (isinstance(self.max_iter, (int, np.integer)) and self.max_iter > 0):
@@ -331,17 +337,13 @@ class RepeatModelBase(FittedModelMixin):
                 stacklevel=3,
             )
 
-    def _loglik_at(self, params: Any, frequency: Any, *columns: Any) -> float:
-        """Total log-likelihood at ``params`` (natural scale) for new data (diagnostics)."""
-        if isinstance(self, TransactionModelBase):
-            x, t_x, big_t, _ = history_arrays(frequency, *columns)
-            data = (x, t_x, big_t)
-        else:
-            from .gamma_gamma import _spend_arrays
+    def _loglik_data(self, *inputs: Any) -> tuple[np.ndarray, ...]:
+        """The model's data tuple for new input (each model defines its own)."""
+        raise NotImplementedError
 
-            x, m, _ = _spend_arrays(frequency, *columns)
-            keep = x > 0
-            data = (x[keep], m[keep])
+    def _loglik_at(self, params: Any, *inputs: Any) -> float:
+        """Total log-likelihood at ``params`` (natural scale) for new data (diagnostics)."""
+        data = self._loglik_data(*inputs)
         ones = np.ones(len(data[0]))
         return float(np.sum(self._loglik_rows(np.asarray(params, dtype=float),
                                               self._prepare(data, ones))))
@@ -365,18 +367,22 @@ class RepeatModelBase(FittedModelMixin):
 
     @property
     def summary(self) -> pd.DataFrame:
-        """Estimates with standard errors (delta method) and confidence limits."""
+        """Estimates with standard errors (delta method) and confidence limits.
+
+        Columns ``estimate``, ``se``, ``lower``, ``upper`` (at level ``1 - alpha``, computed
+        on the log scale, stated in the notes of ``print_summary``). There is no test
+        statistic: every parameter is positive, so a test against 0 means nothing.
+        """
         self._check_fitted()
         ci = self.confidence_intervals_()
-        level = round(100 * (1 - self.alpha))
         table = pd.DataFrame({
             "estimate": self.params_,
             "se": self.standard_errors_,
-            f"lower {level}%": ci["lower"],
-            f"upper {level}%": ci["upper"],
+            "lower": ci["lower"],
+            "upper": ci["upper"],
         })
-        table.index.name = "parameter"
-        return table
+        # rename_axis copies: naming the shared index in place would rename params_ too
+        return table.rename_axis("parameter")
 
     def _summary_notes(self) -> list[str]:
         weight = getattr(self, "total_weight_", self.n_obs_)
@@ -390,45 +396,16 @@ class RepeatModelBase(FittedModelMixin):
             by_reason = self.excluded_["reason"].value_counts()
             parts = "; ".join(f"{n} {reason}" for reason, n in by_reason.items())
             notes.append(f"Rows excluded: {len(self.excluded_)} ({parts})")
-        notes.append(f"Confidence limits computed on the log scale (alpha = {self.alpha}).")
+        notes.append(getattr(self, "weights_used_", "Weights: none"))
+        level = 100 * (1 - self.alpha)
+        notes.append(f"lower, upper: {level:g}% confidence limits computed on the log scale "
+                     f"(alpha = {self.alpha}).")
         return notes
 
-
-def _labels(values: Any, n: int) -> pd.Index:
-    if isinstance(values, (pd.Series, pd.DataFrame)):
-        return values.index
-    return pd.RangeIndex(n)
-
-
-def history_arrays(frequency: Any, recency: Any = None, T: Any = None,
-                   *, columns: tuple[str, str, str] = ("frequency", "recency", "T")
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index]:
-    """Frequency, recency and T as float arrays (a summary DataFrame may be passed alone)."""
-    if isinstance(frequency, pd.DataFrame):
-        if recency is not None or T is not None:
-            raise InputError("Pass either a summary DataFrame or frequency, recency and T "
-                             "arrays, not both.")
-        frame = frequency
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            raise InputError(
-                f"The summary DataFrame lacks column(s) {missing}. Make it with "
-                "expectlab.summarise_transactions or pass frequency, recency and T arrays."
-            )
-        frequency, recency, T = (frame[c] for c in columns)
-    if recency is None or T is None:
-        raise InputError("recency and T are required (or pass the summary DataFrame alone).")
-    x = as_float_array(frequency, "frequency")
-    t_x = as_float_array(recency, "recency")
-    big_t = as_float_array(T, "T")
-    if big_t.size == 1 and x.size > 1:
-        big_t = np.full(x.size, big_t[0])
-    if not (x.size == t_x.size == big_t.size):
-        raise InputError(
-            f"frequency, recency and T must have the same length, got {x.size}, {t_x.size} "
-            f"and {big_t.size}."
-        )
-    return x, t_x, big_t, _labels(frequency, x.size)
+    def _finish_inputs(self, inputs: RoleData) -> None:
+        """Record which columns and weights a fit used (for notes and predictions)."""
+        self.columns_ = dict(inputs.columns) if inputs.from_frame else {}
+        self.weights_used_ = inputs.weights_note
 
 
 def check_history(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, labels: pd.Index,
@@ -441,8 +418,6 @@ def check_history(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, labels: pd.
     def fail(mask: np.ndarray, values: np.ndarray, what: str, fix: str) -> None:
         if mask.any():
             s = pd.Series(values, index=labels)
-            from .._errors import describe_offenders
-
             raise InputError(f"{what}: {describe_offenders(s, mask)}. {fix}")
 
     with np.errstate(invalid="ignore"):
@@ -462,66 +437,69 @@ def check_history(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, labels: pd.
     return complete
 
 
-def check_weights(weights: Any, n: int, labels: pd.Index) -> np.ndarray:
-    if weights is None:
-        return np.ones(n)
-    w = as_float_array(weights, "weights")
-    if w.size != n:
-        raise InputError(f"weights must have one entry per customer ({n}), got {w.size}.")
-    bad = ~np.isfinite(w) | (w < 0)
-    if bad.any():
-        from .._errors import describe_offenders
-
-        raise InputError(
-            "weights must be finite and >= 0: "
-            f"{describe_offenders(pd.Series(w, index=labels), bad)}. Fix the weights column."
-        )
-    return w
-
-
 class TransactionModelBase(RepeatModelBase):
     """Shared ``fit`` for models of (frequency, recency, T) histories."""
 
-    def fit(self, frequency: Any, recency: Any = None, T: Any = None,
-            weights: Any = None) -> TransactionModelBase:
+    #: the model's input roles in positional order (the last is the customer's age)
+    _roles: tuple[str, str, str] = ("frequency", "recency", "T")
+
+    def fit(self, data: Any = None, recency: Any = None, T: Any = None, *,
+            frequency: Any = None, weights: Any = NOT_GIVEN) -> Self:
         """Fit by maximum likelihood.
 
         Parameters
         ----------
-        frequency : array-like or DataFrame
-            Repeat purchases per customer, or a summary DataFrame from
-            :func:`expectlab.summarise_transactions` (then leave ``recency`` and ``T`` out).
-        recency, T : array-like
-            Time of the last purchase and age of the customer, both measured from the first
-            purchase in the same time unit.
-        weights : array-like, optional
-            Non-negative weight per customer (e.g. how many customers share the history).
+        data : DataFrame, Study or array-like
+            A summary with one row per customer (from
+            :func:`expectlab.summarise_transactions`) holding ``frequency``, ``recency``
+            and ``T`` columns; or the repeat purchases per customer as an array (then pass
+            ``recency`` and ``T`` as arrays too, the lifetimes-style call
+            ``fit(frequency, recency, T)``).
+        recency, T : str or array-like, optional
+            With a DataFrame: the column names (default ``"recency"``, ``"T"``). With
+            arrays: the time of the last purchase and the age of each customer, both
+            measured from the first purchase in the same time unit (``T`` may be one
+            number shared by every customer).
+        frequency : str, optional
+            With a DataFrame: the column of repeat purchases (default ``"frequency"``).
+        weights : str, array-like or None, optional
+            How many customers share each row: a column name of the DataFrame or one
+            non-negative number per row. Rows with a missing or zero weight are excluded
+            and listed in ``excluded_``. With a Study, its weights are used unless
+            ``weights=None``. A DataFrame with a column named like weights (``weights``,
+            ``count``, ``n_customers``...) must say ``weights="count"`` or
+            ``weights=None``: the column is never ignored silently.
 
         Returns
         -------
         self
         """
-        return self._fit_history(frequency, recency, T, weights)
-
-    #: names of the three summary columns when a DataFrame is passed
-    _columns: tuple[str, str, str] = ("frequency", "recency", "T")
+        return self._fit_history(data, {"frequency": frequency, "recency": recency,
+                                        "T": T}, weights)
 
     def _extra_checks(self, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray,
                       labels: pd.Index, complete: np.ndarray) -> None:
         """Model-specific input checks (discrete-time models need whole periods)."""
 
-    def _fit_history(self, frequency: Any, recency: Any, T: Any, weights: Any
-                     ) -> TransactionModelBase:
+    def _inputs(self, data: Any, given: dict[str, Any], weights: Any, owner: str,
+                defaults: dict[str, str] | None = None) -> RoleData:
+        """Validated role columns; ``given`` is keyed by the names in ``_roles``."""
+        return role_data(data, given, roles=self._roles,
+                         owner=f"{type(self).__name__}.{owner}", weights=weights,
+                         defaults=defaults, broadcast=(self._roles[2],))
+
+    def _fit_history(self, data: Any, given: dict[str, Any], weights: Any) -> Self:
         self._check_options()
-        x, t_x, big_t, labels = history_arrays(frequency, recency, T, columns=self._columns)
-        w = check_weights(weights, x.size, labels)
+        inputs = self._inputs(data, given, weights, "fit")
+        x, t_x, big_t = (inputs.values[r] for r in self._roles)
+        labels = inputs.labels
         complete = check_history(x, t_x, big_t, labels, allow_missing=True)
         self._extra_checks(x, t_x, big_t, labels, complete)
         excluded = ExclusionLog()
-        excluded.add(labels[~complete], "missing frequency, recency or T")
-        zero = complete & (w == 0)
-        excluded.add(labels[zero], "zero weight")
-        keep = complete & ~zero
+        excluded.add(labels[~complete], "missing " + ", ".join(self._roles[:2]) + " or "
+                     + self._roles[2])
+        keep = complete.copy()
+        w = row_weights(inputs, keep, excluded, type(self).__name__)
         if not keep.any():
             raise InputError("No customers left to fit (all rows missing or zero weight).")
         if not np.any(x[keep] > 0):
@@ -537,20 +515,29 @@ class TransactionModelBase(RepeatModelBase):
                 f"Only {n_obs} customers: the estimates and their standard errors are fragile.",
                 FragileResultWarning, stacklevel=3)
         cols, counts, _ = compress_rows([x[keep], t_x[keep], big_t[keep]], w[keep])
+        self._finish_inputs(inputs)
         self._optimise(tuple(cols), counts, n_obs, excluded)
         return self
 
-    def _history(self, frequency: Any, recency: Any, T: Any
+    def _history(self, data: Any, given: dict[str, Any], owner: str
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index, np.ndarray]:
         self._check_fitted()
-        x, t_x, big_t, labels = history_arrays(frequency, recency, T, columns=self._columns)
-        complete = check_history(x, t_x, big_t, labels, allow_missing=True)
-        self._extra_checks(x, t_x, big_t, labels, complete)
-        return x, t_x, big_t, labels, complete
+        inputs = self._inputs(data, given, None, owner, defaults=self.columns_)
+        x, t_x, big_t = (inputs.values[r] for r in self._roles)
+        complete = check_history(x, t_x, big_t, inputs.labels, allow_missing=True)
+        self._extra_checks(x, t_x, big_t, inputs.labels, complete)
+        return x, t_x, big_t, inputs.labels, complete
+
+    def _loglik_data(self, *inputs: Any) -> tuple[np.ndarray, ...]:
+        given = dict(zip(self._roles[1:], inputs[1:], strict=False))
+        x, t_x, big_t, _, ok = self._history(inputs[0], given, "_loglik_at")
+        return x[ok], t_x[ok], big_t[ok]
 
     @staticmethod
     def _wrap(values: np.ndarray, labels: pd.Index, like: Any, name: str) -> Any:
-        if isinstance(like, (pd.Series, pd.DataFrame)):
+        from ..study import Study
+
+        if isinstance(like, (pd.Series, pd.DataFrame, Study)):
             return pd.Series(values, index=labels, name=name)
         return values
 
@@ -568,15 +555,21 @@ class AliveFromLogOddsMixin:
     Subclasses provide ``_log_odds_dead(x, t_x, T)``; P(alive) = 1 / (1 + exp(log-odds)).
     """
 
-    def predict_alive(self, frequency: Any, recency: Any = None, T: Any = None) -> Any:
+    def predict_alive(self, data: Any = None, recency: Any = None, T: Any = None, *,
+                      frequency: Any = None) -> Any:
         """Probability that each customer is still alive at the end of the period.
+
+        Takes the same input as ``fit`` (a summary DataFrame, by default with the column
+        names used in ``fit``, or arrays); returns a Series for DataFrame or Series input,
+        else an array. Rows with missing values give NaN.
 
         Under BG/NBD customers can drop out only right after a purchase, so those without a
         repeat purchase are alive by assumption; under Pareto/NBD dropout can happen at any
         time.
         """
-        x, t_x, big_t, labels, ok = self._history(frequency, recency, T)
+        x, t_x, big_t, labels, ok = self._history(
+            data, {"frequency": frequency, "recency": recency, "T": T}, "predict_alive")
         with np.errstate(invalid="ignore", over="ignore"):
             p = 1.0 / (1.0 + np.exp(self._log_odds_dead(x, t_x, big_t)))
         p = np.where(ok, p, np.nan)
-        return self._wrap(p, labels, frequency, "p_alive")
+        return self._wrap(p, labels, data if data is not None else frequency, "p_alive")

@@ -10,7 +10,7 @@ one, n opportunities).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,7 @@ from scipy.special import betaln, digamma, gammaln
 
 from .._errors import InputError, describe_offenders
 from ._base import TransactionModelBase
+from ._inputs import NOT_GIVEN
 
 __all__ = ["BetaGeoBeta"]
 
@@ -68,14 +69,32 @@ class BetaGeoBeta(TransactionModelBase):
         ``params_["alpha"]``).
     max_iter, tol, initial_params
         As for :class:`~expectlab.repeat.BetaGeo` (names ``alpha``, ``beta``, ``gamma``,
-        ``delta``).
+        ``delta``; ``tol`` is deprecated and ignored).
+
+    Attributes
+    ----------
+    params_, loglik_, AIC_, BIC_, covariance_, converged_, n_obs_, excluded_, columns_
+        As for :class:`~expectlab.repeat.BetaGeo`.
+    total_weight_ : float
+        Customers represented (the sum of the weights of the rows used).
 
     Notes
     -----
     ``fit(frequency, recency, n_periods)`` takes whole numbers: transactions after the first
     opportunity, the opportunity of the last transaction (0 when none) and the number of
     opportunities; a summary DataFrame needs the columns ``frequency``, ``recency`` and
-    ``n_periods``.
+    ``n_periods`` (other names by keyword). Data sets such as the donation data come
+    compressed, one row per distinct history with a count: pass ``weights="weights"``.
+    The fitted model keeps no data.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Shang, J. (2010). Customer-base analysis in a
+    discrete-time noncontractual setting. Marketing Science 29(6), 1086-1108.
+
+    See Also
+    --------
+    BetaGeo : the continuous-time counterpart.
 
     Examples
     --------
@@ -90,12 +109,31 @@ class BetaGeoBeta(TransactionModelBase):
 
     _param_names = ("alpha", "beta", "gamma", "delta")
     _summary_title = "BG/BB model (Fader, Hardie & Shang 2010)"
-    _columns = ("frequency", "recency", "n_periods")
+    _roles = ("frequency", "recency", "n_periods")
 
-    def fit(self, frequency: Any, recency: Any = None, n_periods: Any = None,
-            weights: Any = None) -> BetaGeoBeta:
-        """Fit by maximum likelihood (see the class notes for the input)."""
-        return self._fit_history(frequency, recency, n_periods, weights)
+    def fit(self, data: Any = None, recency: Any = None, n_periods: Any = None, *,
+            frequency: Any = None, weights: Any = NOT_GIVEN) -> Self:
+        """Fit by maximum likelihood.
+
+        Parameters
+        ----------
+        data : DataFrame, Study or array-like
+            One row per customer (or per distinct history) with ``frequency``, ``recency``
+            and ``n_periods`` columns; or the transactions as an array (then pass
+            ``recency`` and ``n_periods`` as arrays too).
+        recency, n_periods, frequency : str or array-like, optional
+            Column names with a DataFrame; arrays otherwise.
+        weights : str, array-like or None, optional
+            How many customers share each row, as for
+            :meth:`BetaGeo.fit <expectlab.repeat.BetaGeo.fit>`; a frame column named
+            ``weights``/``count``/``n_customers`` must be named here (or ``None`` given).
+
+        Returns
+        -------
+        self
+        """
+        return self._fit_history(data, {"frequency": frequency, "recency": recency,
+                                        "n_periods": n_periods}, weights)
 
     def _extra_checks(self, x: np.ndarray, t_x: np.ndarray, n: np.ndarray, labels: pd.Index,
                       complete: np.ndarray) -> None:
@@ -127,28 +165,33 @@ class BetaGeoBeta(TransactionModelBase):
         return total, grad
 
     # -- predictions ---------------------------------------------------------------------
-    def predict_alive(self, frequency: Any, recency: Any = None, n_periods: Any = None) -> Any:
+    def predict_alive(self, data: Any = None, recency: Any = None, n_periods: Any = None, *,
+                      frequency: Any = None) -> Any:
         """Probability of being alive at the next opportunity (n + 1)."""
-        x, t_x, n, labels, ok = self._history(frequency, recency, n_periods)
+        x, t_x, n, labels, ok = self._history(
+            data, {"frequency": frequency, "recency": recency, "n_periods": n_periods},
+            "predict_alive")
         a, b, g, d = self.params_.to_numpy()
         xs, ts, ns = (np.where(ok, v, 0.0) for v in (x, t_x, n))
         log_l = _loglik(self.params_.to_numpy(), xs, ts, np.maximum(ns, 1))
         log_p = betaln(a + xs, b + ns - xs) - betaln(a, b) + betaln(g, d + ns + 1) - betaln(g, d)
         out = np.where(ok, np.exp(log_p - log_l), np.nan)
-        return self._wrap(out, labels, frequency, "p_alive")
+        return self._wrap(out, labels, data if data is not None else frequency, "p_alive")
 
-    def predict_purchases(self, t: float, frequency: Any = None, recency: Any = None,
-                          n_periods: Any = None) -> Any:
+    def predict_purchases(self, t: float, data: Any = None, recency: Any = None,
+                          n_periods: Any = None, *, frequency: Any = None) -> Any:
         """Expected transactions in the next ``t`` opportunities (FHS 2010, eq. 13); without
         a history, expected transactions of a new customer in ``t`` opportunities."""
         self._check_fitted()
         a, b, g, d = self.params_.to_numpy()
-        if frequency is None:
+        if data is None and frequency is None:
             tt = np.asarray(t, dtype=float)
             return (a / (a + b) * d / (g - 1)
                     * (1 - np.exp(gammaln(g + d) - gammaln(g + d + tt)
                                   + gammaln(1 + d + tt) - gammaln(1 + d))))
-        x, t_x, n, labels, ok = self._history(frequency, recency, n_periods)
+        x, t_x, n, labels, ok = self._history(
+            data, {"frequency": frequency, "recency": recency, "n_periods": n_periods},
+            "predict_purchases")
         xs, ts, ns = (np.where(ok, v, 0.0) for v in (x, t_x, n))
         t = float(t)
         log_l = _loglik(self.params_.to_numpy(), xs, ts, np.maximum(ns, 1))
@@ -157,4 +200,19 @@ class BetaGeoBeta(TransactionModelBase):
                    - np.exp(gammaln(1 + d + ns + t) - gammaln(g + d + ns + t)))
         out = np.exp(head) * d / (g - 1) * np.exp(gammaln(g + d) - gammaln(1 + d)) * bracket
         out = np.where(ok, out, np.nan)
-        return self._wrap(out, labels, frequency, "expected_purchases")
+        return self._wrap(out, labels, data if data is not None else frequency,
+                          "expected_purchases")
+
+    # -- plots ---------------------------------------------------------------------------
+    def plot_alive_heatmap(self, n_periods: int, max_frequency: int | None = None,
+                           ax: Any = None, **kwargs: Any) -> Any:
+        """P(alive at the next opportunity) over transactions and the opportunity of the last
+        one, for customers who had ``n_periods`` opportunities.
+
+        Impossible histories (more transactions than the last opportunity allows) are left
+        blank. Returns the matplotlib Axes.
+        """
+        self._check_fitted()
+        from .plots import plot_alive_heatmap
+
+        return plot_alive_heatmap(self, n_periods, max_frequency, ax=ax, **kwargs)

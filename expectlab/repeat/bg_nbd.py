@@ -13,6 +13,7 @@ import numpy as np
 from scipy.special import digamma, gammaln, hyp2f1
 
 from ._base import AliveFromLogOddsMixin, Factor, TransactionModelBase, wsum
+from .plots import TransactionPlots
 
 __all__ = ["BetaGeo"]
 
@@ -34,7 +35,7 @@ def _parts(theta: np.ndarray, data: tuple) -> tuple[np.ndarray, ...]:
     return a1, a2, a3, a4, log_at, log_ax
 
 
-class BetaGeo(AliveFromLogOddsMixin, TransactionModelBase):
+class BetaGeo(AliveFromLogOddsMixin, TransactionPlots, TransactionModelBase):
     """BG/NBD repeat-buying model fitted by maximum likelihood.
 
     Parameters
@@ -45,8 +46,8 @@ class BetaGeo(AliveFromLogOddsMixin, TransactionModelBase):
         ``params_["alpha"]``.
     max_iter : int
         Iteration limit of the optimiser.
-    tol : float
-        Kept for API symmetry; the optimiser polishes the optimum with Newton steps.
+    tol : None
+        Deprecated and ignored (passing a value warns); removed in expectlab 0.3.0.
     initial_params : dict, optional
         Starting values by name (``r``, ``alpha``, ``a``, ``b``).
 
@@ -60,9 +61,30 @@ class BetaGeo(AliveFromLogOddsMixin, TransactionModelBase):
         Covariance of the estimates (delta method from the log scale).
     converged_ : bool
     n_obs_ : int
-        Customers used; ``n_unique_`` distinct histories.
+        Rows used (``total_weight_`` customers with count weights); ``n_unique_`` distinct
+        histories. Rows in = ``n_obs_ + len(excluded_)``.
     excluded_ : DataFrame
-        Customers left out (missing values, zero weight) with the reason.
+        Rows left out (missing values, missing or zero weight): ``row`` and ``reason``.
+    columns_ : dict
+        The column of each role used in ``fit`` (predictions on a DataFrame use them).
+    weights_used_ : str
+        Which weights the fit used (shown in the summary notes).
+
+    Notes
+    -----
+    The fitted model keeps the estimates, their covariance and counts, not the data: it
+    pickles small and carries no customer data.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting your customers" the easy
+    way: An alternative to the Pareto/NBD model. Marketing Science 24(2), 275-284.
+
+    See Also
+    --------
+    ParetoNBD : dropout at any time instead of after purchases.
+    GammaGamma : the spend per transaction, for customer lifetime value.
+    summarise_transactions : the summary this model is fitted on.
 
     Examples
     --------
@@ -73,6 +95,8 @@ class BetaGeo(AliveFromLogOddsMixin, TransactionModelBase):
     [0.2, 3.5, 0.8, 2.3]
     >>> model.predict_alive(sim.data).shape
     (2000,)
+    >>> model.summary.columns.tolist()
+    ['estimate', 'se', 'lower', 'upper']
     """
 
     _param_names = ("r", "alpha", "a", "b")
@@ -156,24 +180,24 @@ class BetaGeo(AliveFromLogOddsMixin, TransactionModelBase):
                    + (r + x) * (np.log(alpha + big_t) - np.log(alpha + t_x)))
         return np.where(x > 0, val, -np.inf)
 
-
-    def predict_purchases(self, t: float, frequency: Any = None, recency: Any = None,
-                          T: Any = None) -> Any:
+    def predict_purchases(self, t: float, data: Any = None, recency: Any = None,
+                          T: Any = None, *, frequency: Any = None) -> Any:
         """Expected purchases in the next ``t`` time units.
 
-        With a purchase history (``frequency``, ``recency``, ``T`` or a summary DataFrame)
-        the expectation is conditional on it; without, it is the expected number of
-        repeat purchases of a new customer in ``t`` time units after the first purchase
-        (``t`` may then be an array).
+        With a purchase history (a summary DataFrame, or ``frequency``, ``recency``, ``T``
+        arrays, as for ``fit``) the expectation is conditional on it; without, it is the
+        expected number of repeat purchases of a new customer in ``t`` time units after the
+        first purchase (``t`` may then be an array).
         """
         self._check_fitted()
         r, alpha, a, b = self.params_.to_numpy()
-        if frequency is None:
+        if data is None and frequency is None:
             tt = np.asarray(t, dtype=float)
             z = tt / (alpha + tt)
             return ((a + b - 1) / (a - 1)
                     * (1 - (alpha / (alpha + tt)) ** r * hyp2f1(r, b, a + b - 1, z)))
-        x, t_x, big_t, labels, ok = self._history(frequency, recency, T)
+        x, t_x, big_t, labels, ok = self._history(
+            data, {"frequency": frequency, "recency": recency, "T": T}, "predict_purchases")
         t = float(t)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             z = t / (alpha + big_t + t)
@@ -182,4 +206,5 @@ class BetaGeo(AliveFromLogOddsMixin, TransactionModelBase):
             num = (a + b + x - 1) / (a - 1) * term
             den = 1 + np.exp(self._log_odds_dead(x, t_x, big_t))
             out = np.where(ok, num / den, np.nan)
-        return self._wrap(out, labels, frequency, "expected_purchases")
+        return self._wrap(out, labels, data if data is not None else frequency,
+                          "expected_purchases")

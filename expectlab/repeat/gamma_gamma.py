@@ -9,15 +9,16 @@ Only customers with at least one repeat purchase carry information on spend.
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
 from .._errors import FragileResultWarning, InputError, describe_offenders
-from .._results import ExclusionLog
-from ._base import RepeatModelBase, as_float_array, check_weights, compress_rows
+from .._results import ExclusionLog, renamed_argument
+from ._base import RepeatModelBase, compress_rows
+from ._inputs import NOT_GIVEN, RoleData, role_data, row_weights
 
 __all__ = ["GammaGamma"]
 
@@ -30,7 +31,8 @@ class GammaGamma(RepeatModelBase):
     alpha : float
         Significance level of the confidence intervals.
     max_iter, tol, initial_params
-        As for :class:`~expectlab.repeat.BetaGeo` (names ``p``, ``q``, ``v``).
+        As for :class:`~expectlab.repeat.BetaGeo` (names ``p``, ``q``, ``v``; ``tol`` is
+        deprecated and ignored).
 
     Attributes
     ----------
@@ -39,6 +41,22 @@ class GammaGamma(RepeatModelBase):
         customers' spend rates); the population mean spend is p v / (q - 1).
     loglik_, AIC_, BIC_, covariance_, converged_, n_obs_, excluded_
         ``excluded_`` lists customers without repeat purchases (no spend information).
+    columns_, weights_used_
+        As for :class:`~expectlab.repeat.BetaGeo`.
+
+    Notes
+    -----
+    The fitted model keeps no data (estimates, covariance and counts only).
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). RFM and CLV: Using iso-value curves
+    for customer base analysis. Journal of Marketing Research 42(4), 415-430.
+
+    See Also
+    --------
+    BetaGeo, ParetoNBD : the purchase models combined with spend in
+        :meth:`customer_lifetime_value`.
 
     Examples
     --------
@@ -49,6 +67,8 @@ class GammaGamma(RepeatModelBase):
     True
     >>> model.predict_spend(sim.data["frequency"], sim.data["monetary_value"]).shape
     (1500,)
+    >>> GammaGamma().fit(sim.data).params_.equals(model.params_)
+    True
     """
 
     _param_names = ("p", "q", "v")
@@ -77,27 +97,39 @@ class GammaGamma(RepeatModelBase):
         g[2] = q / v - (px + q) / (x * m + v)
         return self._loglik_rows(theta, data), g
 
-    def fit(self, frequency: Any, monetary_value: Any = None,
-            weights: Any = None) -> GammaGamma:
+    _roles = ("frequency", "monetary_value")
+
+    def _inputs(self, data: Any, given: dict[str, Any], weights: Any, owner: str,
+                defaults: dict[str, str] | None = None) -> RoleData:
+        return role_data(data, given, roles=self._roles, weights=weights, defaults=defaults,
+                         owner=f"{type(self).__name__}.{owner}")
+
+    def fit(self, data: Any = None, monetary_value: Any = None, *, frequency: Any = None,
+            weights: Any = NOT_GIVEN) -> Self:
         """Fit on repeat purchases and mean repeat spend per customer.
 
         Parameters
         ----------
-        frequency : array-like or DataFrame
-            Repeat purchases per customer, or a summary DataFrame with ``frequency`` and
-            ``monetary_value`` (then leave ``monetary_value`` out).
-        monetary_value : array-like
-            Mean spend per repeat purchase.
-        weights : array-like, optional
-            Non-negative weight per customer.
+        data : DataFrame, Study or array-like
+            A summary with ``frequency`` and ``monetary_value`` columns (from
+            ``summarise_transactions(..., amount=...)``), or the repeat purchases per
+            customer as an array (then pass ``monetary_value`` as an array too).
+        monetary_value, frequency : str or array-like, optional
+            Column names with a DataFrame (defaults ``"monetary_value"``, ``"frequency"``);
+            arrays otherwise. ``monetary_value`` is the mean spend per repeat purchase.
+        weights : str, array-like or None, optional
+            How many customers share each row, as for
+            :meth:`BetaGeo.fit <expectlab.repeat.BetaGeo.fit>`.
 
         Returns
         -------
         self
         """
         self._check_options()
-        x, m, labels = _spend_arrays(frequency, monetary_value)
-        w = check_weights(weights, x.size, labels)
+        inputs = self._inputs(data, {"frequency": frequency, "monetary_value": monetary_value},
+                              weights, "fit")
+        x, m = inputs.values["frequency"], inputs.values["monetary_value"]
+        labels = inputs.labels
         complete = np.isfinite(x) & np.isfinite(m)
         with np.errstate(invalid="ignore"):
             bad_x = complete & ((x < 0) | (x != np.round(x)))
@@ -116,9 +148,8 @@ class GammaGamma(RepeatModelBase):
         excluded.add(labels[~complete], "missing frequency or monetary_value")
         no_repeat = complete & (x == 0)
         excluded.add(labels[no_repeat], "no repeat purchase (no spend information)")
-        zero = complete & (x > 0) & (w == 0)
-        excluded.add(labels[zero], "zero weight")
-        keep = complete & (x > 0) & (w > 0)
+        keep = complete & (x > 0)
+        w = row_weights(inputs, keep, excluded, type(self).__name__)
         n_obs = int(keep.sum())
         if n_obs < 2:
             raise InputError(
@@ -128,30 +159,46 @@ class GammaGamma(RepeatModelBase):
             warnings.warn(f"Only {n_obs} repeat buyers: the spend estimates are fragile.",
                           FragileResultWarning, stacklevel=2)
         cols, counts, _ = compress_rows([x[keep], m[keep]], w[keep])
+        self._finish_inputs(inputs)
         self._optimise(tuple(cols), counts, n_obs, excluded)
         return self
 
-    def predict_spend(self, frequency: Any, monetary_value: Any = None) -> Any:
+    def _spend(self, data: Any, given: dict[str, Any], owner: str
+               ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+        inputs = self._inputs(data, given, None, owner, defaults=self.columns_)
+        return inputs.values["frequency"], inputs.values["monetary_value"], inputs.labels
+
+    def _loglik_data(self, *inputs: Any) -> tuple[np.ndarray, ...]:
+        given = {"monetary_value": inputs[1] if len(inputs) > 1 else None}
+        x, m, _ = self._spend(inputs[0], given, "_loglik_at")
+        keep = x > 0
+        return x[keep], m[keep]
+
+    def predict_spend(self, data: Any = None, monetary_value: Any = None, *,
+                      frequency: Any = None) -> Any:
         """Expected mean spend per future transaction, given each customer's history.
 
         A weighted average of the population mean and the customer's own mean; customers
-        without repeat purchases get the population mean p v / (q - 1).
+        without repeat purchases get the population mean p v / (q - 1). Input as for
+        ``fit``; a Series is returned for DataFrame or Series input.
         """
         self._check_fitted()
         p, q, v = self.params_.to_numpy()
-        x, m, labels = _spend_arrays(frequency, monetary_value)
+        x, m, labels = self._spend(data, {"frequency": frequency,
+                                          "monetary_value": monetary_value}, "predict_spend")
+        like = data if data is not None else frequency
         x0 = np.where(np.isfinite(x), x, np.nan)
         m0 = np.where(x0 > 0, m, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             out = p * (v + x0 * m0) / (p * x0 + q - 1)
-        if isinstance(frequency, (pd.Series, pd.DataFrame)):
+        if isinstance(like, (pd.Series, pd.DataFrame)):
             return pd.Series(out, index=labels, name="expected_spend")
         return out
 
-    def customer_lifetime_value(self, transaction_model: Any, frequency: Any,
+    def customer_lifetime_value(self, transaction_model: Any, data: Any = None,
                                 recency: Any = None, T: Any = None, monetary_value: Any = None,
                                 *, periods: int = 12, period_length: float = 4.345,
-                                discount_rate: float = 0.01) -> Any:
+                                discount_rate: float = 0.01, frequency: Any = None) -> Any:
         """Discounted expected spend over the next ``periods`` periods.
 
         CLV = sum over k of (E[purchases in period k] x expected spend) / (1 + d)^k, with
@@ -161,16 +208,25 @@ class GammaGamma(RepeatModelBase):
         ----------
         transaction_model : BetaGeo or ParetoNBD
             Fitted on the same time unit as ``recency`` and ``T``.
-        frequency : array-like or DataFrame
-            Or a summary DataFrame with ``frequency``, ``recency``, ``T``, ``monetary_value``.
+        data : DataFrame or array-like
+            A summary DataFrame with ``frequency``, ``recency``, ``T``, ``monetary_value``
+            columns, or the repeat purchases (then pass ``recency``, ``T`` and
+            ``monetary_value`` as arrays).
         periods : int
             Number of discounting periods (default 12).
         period_length : float
             Length of one period in the model's time unit (default 4.345 weeks = a month).
         discount_rate : float
             Discount rate per period (default 0.01 per month, about 12.7% a year).
+        frequency : optional
+            Old name of ``data`` (warns; removed in expectlab 0.3.0).
         """
         self._check_fitted()
+        frequency = renamed_argument("frequency", frequency, "data", data,
+                                     owner="GammaGamma.customer_lifetime_value")
+        if frequency is None:
+            raise InputError("GammaGamma.customer_lifetime_value: pass the customers (a "
+                             "summary DataFrame or frequency, recency, T and monetary_value).")
         if isinstance(frequency, pd.DataFrame):
             frame = frequency
             frequency, recency, T = frame["frequency"], frame["recency"], frame["T"]
@@ -196,25 +252,56 @@ class GammaGamma(RepeatModelBase):
             return pd.Series(value, index=frequency.index, name="clv")
         return value
 
+    # -- plots ---------------------------------------------------------------------------
+    def plot_spend_distribution(self, data: Any = None, monetary_value: Any = None, *,
+                                frequency: Any = None, bins: int = 30, ax: Any = None,
+                                **kwargs: Any) -> Any:
+        """The fitted distribution of customers' mean spend per transaction, with the
+        observed mean spend of repeat buyers as a histogram when data are given.
 
-def _spend_arrays(frequency: Any, monetary_value: Any
-                  ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
-    if isinstance(frequency, pd.DataFrame):
-        if monetary_value is not None:
-            raise InputError("Pass either a summary DataFrame or frequency and monetary_value "
-                             "arrays, not both.")
-        frame = frequency
-        missing = [c for c in ("frequency", "monetary_value") if c not in frame.columns]
-        if missing:
-            raise InputError(f"The summary DataFrame lacks column(s) {missing}. Summarise the "
-                             "log with amount=... or pass the arrays.")
-        frequency, monetary_value = frame["frequency"], frame["monetary_value"]
-    if monetary_value is None:
-        raise InputError("monetary_value is required (or pass the summary DataFrame alone).")
-    x = as_float_array(frequency, "frequency")
-    m = as_float_array(monetary_value, "monetary_value")
-    if x.size != m.size:
-        raise InputError(f"frequency and monetary_value must have the same length, got "
-                         f"{x.size} and {m.size}.")
-    labels = frequency.index if isinstance(frequency, pd.Series) else pd.RangeIndex(x.size)
-    return x, m, labels
+        Under the model a customer's expected spend per transaction is p / nu with
+        nu ~ Gamma(q, rate v), an inverse-gamma distribution with shape q and scale p v.
+        Observed means average few transactions, so the histogram is wider than the curve.
+
+        Parameters
+        ----------
+        data, monetary_value, frequency
+            Optional customers to show, as for ``fit`` (customers without repeat purchases
+            are left out).
+        bins : int
+            Histogram bins.
+        ax : matplotlib Axes, optional
+        **kwargs
+            Passed to the curve's ``plot``.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        self._check_fitted()
+        from scipy import stats
+
+        from .plots import _axes, literal
+
+        p, q, v = self.params_.to_numpy()
+        dist = stats.invgamma(q, scale=p * v)
+        ax = _axes(ax)
+        top = float(dist.ppf(0.99))
+        if data is not None or frequency is not None:
+            x, m, _ = self._spend(data, {"frequency": frequency,
+                                         "monetary_value": monetary_value},
+                                  "plot_spend_distribution")
+            shown = m[(x > 0) & np.isfinite(m)]
+            if shown.size:
+                top = max(top, float(np.quantile(shown, 0.99)))
+                name = self.columns_.get("monetary_value", "monetary_value") \
+                    if isinstance(data, pd.DataFrame) else "monetary_value"
+                ax.hist(shown[shown <= top], bins=bins, density=True, alpha=0.4,
+                        color="grey", label=literal(f"Observed {name} (repeat buyers)"))
+        grid = np.linspace(top / 500, top, 400)
+        ax.plot(grid, dist.pdf(grid), label="Model: expected spend per transaction", **kwargs)
+        ax.set_xlabel("Mean spend per transaction (currency of the data)")
+        ax.set_ylabel("Density")
+        ax.set_title("Spend per transaction across customers (Gamma-Gamma)")
+        ax.legend(frameon=False)
+        return ax

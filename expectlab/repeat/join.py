@@ -130,9 +130,11 @@ def beyond_past_purchases(data: pd.DataFrame, drivers: Sequence[str] | str, *,
     Returns
     -------
     DataFrame
-        Per driver: ``coef`` (log rate ratio), ``se``, ``z``, ``p``, ``rate_ratio`` with
-        ``lower``/``upper`` limits. ``attrs`` holds ``n_obs``, ``excluded`` (rows with
-        missing values, with the reason) and ``dispersion``.
+        Per driver, in the columns every expectlab summary uses: ``estimate`` (the rate
+        ratio), ``se`` (its delta-method standard error), ``lower``/``upper`` (confidence
+        limits, from the log scale), ``statistic`` (the z statistic of the log rate ratio)
+        and ``p``; plus ``log_rate_ratio`` and ``se_log``. ``attrs`` holds ``n_obs``,
+        ``excluded`` (rows with missing values, with the reason) and ``dispersion``.
     """
     import statsmodels.api as sm
 
@@ -170,9 +172,10 @@ def beyond_past_purchases(data: pd.DataFrame, drivers: Sequence[str] | str, *,
     z = stats.norm.ppf(1 - alpha / 2)
     coef, se = fit.params[drivers], fit.bse[drivers]
     table = pd.DataFrame({
-        "coef": coef, "se": se, "z": coef / se,
-        "p": 2 * stats.norm.sf(np.abs(coef / se)),
-        "rate_ratio": np.exp(coef), "lower": np.exp(coef - z * se), "upper": np.exp(coef + z * se),
+        "estimate": np.exp(coef), "se": np.exp(coef) * se,
+        "lower": np.exp(coef - z * se), "upper": np.exp(coef + z * se),
+        "statistic": coef / se, "p": 2 * stats.norm.sf(np.abs(coef / se)),
+        "log_rate_ratio": coef, "se_log": se,
     })
     table.index.name = "driver"
     table.attrs["n_obs"] = n

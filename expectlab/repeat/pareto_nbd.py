@@ -15,6 +15,7 @@ import numpy as np
 from scipy.special import gammaln, hyp2f1
 
 from ._base import AliveFromLogOddsMixin, Factor, TransactionModelBase
+from .plots import TransactionPlots
 
 __all__ = ["ParetoNBD"]
 
@@ -45,7 +46,7 @@ def _log_a0(r: float, alpha: float, s: float, beta: float, x: np.ndarray, t_x: n
     return _log_a0_from(_log_f(r, alpha, s, beta, x, t_x), _log_f(r, alpha, s, beta, x, big_t))
 
 
-class ParetoNBD(AliveFromLogOddsMixin, TransactionModelBase):
+class ParetoNBD(AliveFromLogOddsMixin, TransactionPlots, TransactionModelBase):
     """Pareto/NBD repeat-buying model fitted by maximum likelihood.
 
     Parameters
@@ -54,15 +55,33 @@ class ParetoNBD(AliveFromLogOddsMixin, TransactionModelBase):
         Significance level of the confidence intervals (the model's purchase-rate scale
         is ``params_["alpha"]``).
     max_iter, tol, initial_params
-        As for :class:`~expectlab.repeat.BetaGeo` (names ``r``, ``alpha``, ``s``, ``beta``).
+        As for :class:`~expectlab.repeat.BetaGeo` (names ``r``, ``alpha``, ``s``, ``beta``;
+        ``tol`` is deprecated and ignored).
 
     Attributes
     ----------
     params_ : pandas.Series
         ``r``, ``alpha`` (purchase rates Gamma(r, alpha)), ``s``, ``beta`` (dropout rates
         Gamma(s, beta); mean lifetime beta / (s - 1) for s > 1).
-    loglik_, AIC_, BIC_, covariance_, converged_, n_obs_, excluded_
+    loglik_, AIC_, BIC_, covariance_, converged_, n_obs_, excluded_, columns_, weights_used_
         As for :class:`~expectlab.repeat.BetaGeo`.
+
+    Notes
+    -----
+    Input (a summary DataFrame or arrays, ``weights``) as for
+    :meth:`BetaGeo.fit <expectlab.repeat.BetaGeo.fit>`. The fitted model keeps no data.
+
+    References
+    ----------
+    Schmittlein, D. C., Morrison, D. G. & Colombo, R. (1987). Counting your customers: Who
+    are they and what will they do next? Management Science 33(1), 1-24.
+
+    Fader, P. S. & Hardie, B. G. S. (2005). A note on deriving the Pareto/NBD model and
+    related expressions. http://brucehardie.com/notes/009/
+
+    See Also
+    --------
+    BetaGeo : dropout only right after a purchase; easier to fit.
 
     Examples
     --------
@@ -109,22 +128,23 @@ class ParetoNBD(AliveFromLogOddsMixin, TransactionModelBase):
             return (np.log(s / (r + s + x)) + (r + x) * np.log(alpha + big_t)
                     + s * np.log(beta + big_t) + _log_a0(r, alpha, s, beta, x, t_x, big_t))
 
-
-    def predict_purchases(self, t: float, frequency: Any = None, recency: Any = None,
-                          T: Any = None) -> Any:
+    def predict_purchases(self, t: float, data: Any = None, recency: Any = None,
+                          T: Any = None, *, frequency: Any = None) -> Any:
         """Expected purchases in the next ``t`` time units (see ``BetaGeo.predict_purchases``)."""
         self._check_fitted()
         r, alpha, s, beta = self.params_.to_numpy()
-        if frequency is None:
+        if data is None and frequency is None:
             tt = np.asarray(t, dtype=float)
             return r * beta / alpha * _lifetime_integral(s, beta, tt)
-        x, t_x, big_t, labels, ok = self._history(frequency, recency, T)
+        x, t_x, big_t, labels, ok = self._history(
+            data, {"frequency": frequency, "recency": recency, "T": T}, "predict_purchases")
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             p_alive = 1.0 / (1.0 + np.exp(self._log_odds_dead(x, t_x, big_t)))
             out = (r + x) / (alpha + big_t) * (beta + big_t) * _lifetime_integral(
                 s, beta + big_t, float(t)) * p_alive
             out = np.where(ok, out, np.nan)
-        return self._wrap(out, labels, frequency, "expected_purchases")
+        return self._wrap(out, labels, data if data is not None else frequency,
+                          "expected_purchases")
 
 
 def _lifetime_integral(s: float, scale: Any, t: Any) -> Any:

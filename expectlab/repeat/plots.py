@@ -1,5 +1,13 @@
 """Diagnostic plots for repeat-buying models: holdout check by calibration frequency,
-cumulative tracking of repeat purchases over calendar time, and a P(alive) heat map."""
+cumulative tracking of repeat purchases over calendar time, a P(alive) heat map, the
+spend distribution and the retention curve.
+
+The functions take a fitted model first; every model also has them as ``plot_*`` methods
+(:class:`TransactionPlots` for BG/NBD and Pareto/NBD, and methods on the other models).
+Every plot accepts ``ax=None`` and returns the matplotlib Axes. Text that comes from the
+data (column names, group labels) is drawn literally: ``$`` is escaped so matplotlib never
+reads it as mathtext.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +20,18 @@ from .._errors import InputError, require_columns
 from .summaries import _unit_days, validate_log_frame
 
 __all__ = [
+    "TransactionPlots",
     "calibration_holdout_table",
     "cumulative_tracking",
     "plot_alive_heatmap",
     "plot_calibration_holdout",
     "plot_cumulative_tracking",
 ]
+
+
+def literal(text: Any) -> str:
+    """``text`` as a string matplotlib draws as is (no mathtext from a ``$`` pair)."""
+    return str(text).replace("$", r"\$")
 
 
 def _axes(ax: Any) -> Any:
@@ -68,7 +82,7 @@ def plot_calibration_holdout(model: Any, summary: pd.DataFrame, max_frequency: i
     x = np.arange(len(table))
     ax.plot(x, table["actual"], marker="o", label="Actual", **kwargs)
     ax.plot(x, table["predicted"], marker="s", linestyle="--", label="Model")
-    ax.set_xticks(x, table.index)
+    ax.set_xticks(x, [literal(label) for label in table.index])
     ax.set_xlabel("Repeat purchases in the calibration period")
     ax.set_ylabel("Mean purchases in the holdout period")
     ax.set_title("Holdout check: purchases by past frequency")
@@ -161,14 +175,19 @@ def plot_alive_heatmap(model: Any, T: float, max_frequency: int | None = None,
     """
     if not (np.isfinite(T) and T > 0):
         raise InputError(f"T must be a positive age, got {T!r}.")
+    discrete = getattr(model, "_roles", ("", "", "T"))[2] == "n_periods"
     if max_frequency is None:
-        max_frequency = 20
+        max_frequency = int(T) if discrete else 20
     freq = np.arange(0, int(max_frequency) + 1)
-    rec = np.linspace(0, T, 60)
+    # discrete opportunities (BG/BB): whole recencies 0..n, at most one purchase each
+    rec = np.arange(0, int(T) + 1, dtype=float) if discrete else np.linspace(0, T, 60)
     ff, rr = np.meshgrid(freq, rec, indexing="ij")
     rr = np.where(ff == 0, 0.0, rr)
-    p = np.asarray(model.predict_alive(ff.ravel(), rr.ravel(), np.full(ff.size, T)))
-    p = p.reshape(ff.shape)
+    possible = (ff <= rr) | (ff == 0) if discrete else np.ones(ff.shape, dtype=bool)
+    ff_ok, rr_ok = np.where(possible, ff, 0), np.where(possible, rr, 0.0)
+    p = np.asarray(model.predict_alive(ff_ok.ravel(), rr_ok.ravel(), np.full(ff.size, T)),
+                   dtype=float).reshape(ff.shape)
+    p[~possible] = np.nan
     p[0, 1:] = np.nan  # recency is 0 for customers without repeat purchases
     ax = _axes(ax)
     options = {"cmap": "viridis", "vmin": 0.0, "vmax": 1.0, "aspect": "auto",
@@ -178,5 +197,36 @@ def plot_alive_heatmap(model: Any, T: float, max_frequency: int | None = None,
     ax.figure.colorbar(image, ax=ax, label="P(alive)")
     ax.set_xlabel("Recency: time of the last purchase (same unit as T)")
     ax.set_ylabel("Repeat purchases (frequency)")
-    ax.set_title(f"Probability a customer is still active (age T = {T:g})")
+    what = f"{T:g} opportunities" if discrete else f"age T = {T:g}"
+    ax.set_title(f"Probability a customer is still active ({what})")
     return ax
+
+
+class TransactionPlots:
+    """The diagnostic plots as methods of a fitted BG/NBD or Pareto/NBD model."""
+
+    def plot_calibration_holdout(self, summary: pd.DataFrame, max_frequency: int = 7,
+                                 ax: Any = None, **kwargs: Any) -> Any:
+        """Mean holdout purchases, actual vs model, by calibration frequency
+        (:func:`plot_calibration_holdout`). Returns the Axes."""
+        self._check_fitted()  # type: ignore[attr-defined]
+        return plot_calibration_holdout(self, summary, max_frequency, ax=ax, **kwargs)
+
+    def plot_cumulative_tracking(self, log: pd.DataFrame, customer: str = "customer_id",
+                                 date: str = "date", *, period_end: Any,
+                                 holdout_end: Any = None, time_unit: str | float = "W",
+                                 date_format: str | None = None, ax: Any = None,
+                                 **kwargs: Any) -> Any:
+        """Cumulative repeat purchases over calendar time, actual vs model
+        (:func:`plot_cumulative_tracking`). Returns the Axes."""
+        self._check_fitted()  # type: ignore[attr-defined]
+        return plot_cumulative_tracking(self, log, customer, date, period_end=period_end,
+                                        holdout_end=holdout_end, time_unit=time_unit,
+                                        date_format=date_format, ax=ax, **kwargs)
+
+    def plot_alive_heatmap(self, T: float, max_frequency: int | None = None, ax: Any = None,
+                           **kwargs: Any) -> Any:
+        """P(alive) over frequency and recency for customers of age ``T``
+        (:func:`plot_alive_heatmap`). Returns the Axes."""
+        self._check_fitted()  # type: ignore[attr-defined]
+        return plot_alive_heatmap(self, T, max_frequency, ax=ax, **kwargs)

@@ -17,8 +17,8 @@ from .._errors import InputError
 from .bg_nbd import BetaGeo
 from .gamma_gamma import GammaGamma
 from .join import add_customer_predictions, beyond_past_purchases
-from .plots import calibration_holdout_table, plot_alive_heatmap, plot_calibration_holdout
-from .summaries import summarise_transactions
+from .plots import calibration_holdout_table
+from .summaries import excluded_transactions, summarise_transactions
 
 __all__ = ["client_section"]
 
@@ -81,7 +81,7 @@ def _summarise(params: dict[str, Any], **kwargs: Any) -> tuple[pd.DataFrame, int
             raise
         table = summarise_transactions(params["transactions_path"], **args,
                                        **{**kwargs, "duplicates": "drop"})
-        n_dup = int((table.attrs["excluded"]["reason"] == "duplicate row").sum())
+        n_dup = int((excluded_transactions(table)["reason"] == "duplicate row").sum())
         table = summarise_transactions(params["transactions_path"], **args,
                                        **{**kwargs, "duplicates": "keep"})
         return table, n_dup
@@ -120,7 +120,7 @@ def _section(data: pd.DataFrame, params: dict[str, Any]) -> None:
             f"{predicted:.0f} purchase occasions in the last {holdout_weeks:.0f} weeks; the "
             f"customers made {actual:.0f}. The figure compares them by past purchase frequency.")
         fig, ax = _new_axes()
-        plot_calibration_holdout(cal_model, cal, ax=ax)
+        cal_model.plot_calibration_holdout(cal, ax=ax)
         _display.show_figure(fig)
         if "satisfaction" in data.columns:
             joined = add_customer_predictions(data, cal, cal_model, id_column=id_column,
@@ -168,7 +168,7 @@ def _section(data: pd.DataFrame, params: dict[str, Any]) -> None:
         "one have a low P(active): they are the ones to contact before they are lost. New or "
         "rare buyers with a recent purchase are probably still active.")
     fig, ax = _new_axes()
-    plot_alive_heatmap(model, T=span, max_frequency=int(min(max(full["frequency"].quantile(
+    model.plot_alive_heatmap(T=span, max_frequency=int(min(max(full["frequency"].quantile(
         0.99), 5), 30)), ax=ax)
     _display.show_figure(fig)
 
@@ -176,7 +176,7 @@ def _section(data: pd.DataFrame, params: dict[str, Any]) -> None:
 def _link(joined: pd.DataFrame, holdout_weeks: float) -> None:
     table = beyond_past_purchases(joined, "satisfaction")
     row = table.loc["satisfaction"]
-    change = 100 * (row["rate_ratio"] - 1)
+    change = 100 * (row["estimate"] - 1)
     lower, upper = 100 * (row["lower"] - 1), 100 * (row["upper"] - 1)
     direction = "more" if change >= 0 else "fewer"
     verdict = ("This is unlikely to be chance (p = {:.3f}).".format(row["p"]) if row["p"] < 0.05
@@ -187,8 +187,8 @@ def _link(joined: pd.DataFrame, holdout_weeks: float) -> None:
         f"their own purchase history predicted (95% interval {lower:+.0f}% to {upper:+.0f}%, "
         f"{table.attrs['n_obs']} respondents with purchases). {verdict} Satisfaction thus "
         f"{'adds' if row['p'] < 0.05 else 'may not add'} information beyond past purchases.")
-    shown = table[["rate_ratio", "lower", "upper", "p"]].rename(columns={
-        "rate_ratio": "purchase ratio per SD", "lower": "lower 95%", "upper": "upper 95%"})
+    shown = table[["estimate", "lower", "upper", "p"]].rename(columns={
+        "estimate": "purchase ratio per SD", "lower": "lower 95%", "upper": "upper 95%"})
     _display.show_table(shown, caption="Holdout purchases relative to the model's expectation, "
                         "per standard deviation of satisfaction (quasi-Poisson regression).")
 

@@ -10,7 +10,7 @@ likely to leave leave early), which is why a simple "retention rate" mis-project
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,8 @@ from scipy.special import betaln, digamma
 
 from .._errors import FragileResultWarning, InputError, describe_offenders
 from .._results import ExclusionLog
-from ._base import RepeatModelBase, as_float_array, check_weights, compress_rows
+from ._base import RepeatModelBase, compress_rows
+from ._inputs import NOT_GIVEN, role_data, row_weights
 
 __all__ = ["ShiftedBetaGeometric", "cohort_to_durations"]
 
@@ -37,7 +38,7 @@ def cohort_to_durations(survivors: Any) -> pd.DataFrame:
     pandas.DataFrame
         ``duration`` (the period in which customers churned, or the number of periods
         survived for those still active), ``churned`` and ``count``: ready for
-        ``ShiftedBetaGeometric().fit(d["duration"], d["churned"], weights=d["count"])``.
+        ``ShiftedBetaGeometric().fit(d, weights="count")``.
 
     Examples
     --------
@@ -70,19 +71,37 @@ class ShiftedBetaGeometric(RepeatModelBase):
     alpha : float
         Significance level of the confidence intervals.
     max_iter, tol, initial_params
-        As for :class:`~expectlab.repeat.BetaGeo` (names ``a``, ``b``).
+        As for :class:`~expectlab.repeat.BetaGeo` (names ``a``, ``b``; ``tol`` is deprecated
+        and ignored).
 
     Attributes
     ----------
     params_ : pandas.Series
         ``a``, ``b``: churn probabilities theta ~ Beta(a, b); mean churn a / (a + b).
-    loglik_, AIC_, BIC_, covariance_, converged_, n_obs_, excluded_
+    loglik_, AIC_, BIC_, covariance_, converged_, excluded_, columns_, weights_used_
         As for :class:`~expectlab.repeat.BetaGeo`.
+    n_obs_ : int
+        Rows used (rows in = ``n_obs_ + len(excluded_)``).
+    total_weight_ : float
+        Customers represented (the sum of the weights, e.g. the cohort size).
+
+    Notes
+    -----
+    The fitted model keeps no data (estimates, covariance and counts only).
+
+    References
+    ----------
+    Fader, P. S. & Hardie, B. G. S. (2007). How to project customer retention. Journal of
+    Interactive Marketing 21(1), 76-90.
+
+    See Also
+    --------
+    cohort_to_durations : survivor counts to the rows this model is fitted on.
 
     Examples
     --------
     >>> d = cohort_to_durations([1000, 631, 468, 382, 326, 289, 262, 241])
-    >>> model = ShiftedBetaGeometric().fit(d["duration"], d["churned"], weights=d["count"])
+    >>> model = ShiftedBetaGeometric().fit(d, weights="count")
     >>> model.params_.round(3).tolist()
     [0.704, 1.182]
     >>> model.predict_survival([8, 9, 10]).round(3).tolist()
@@ -111,40 +130,44 @@ class ShiftedBetaGeometric(RepeatModelBase):
         g[1] = np.where(c, digamma(b + t - 1), digamma(b + t)) - digamma(a + b + t) - base_b
         return self._loglik_rows(theta, data), g
 
-    def fit(self, duration: Any, churned: Any, weights: Any = None) -> ShiftedBetaGeometric:
+    def fit(self, data: Any = None, churned: Any = None, *, duration: Any = None,
+            weights: Any = NOT_GIVEN) -> Self:
         """Fit on per-customer durations.
 
         Parameters
         ----------
-        duration : array-like of int
-            For churned customers the period in which they left (1 = did not renew after the
-            first period); for active customers the number of periods completed (>= 0).
-        churned : array-like of bool
-            Whether the customer has left.
-        weights : array-like, optional
-            Customers sharing the row (e.g. counts from :func:`cohort_to_durations`).
+        data : DataFrame, Study or array-like of int
+            A frame with ``duration`` and ``churned`` columns (e.g. from
+            :func:`cohort_to_durations`), or the durations as an array: for churned
+            customers the period in which they left (1 = did not renew after the first
+            period); for active customers the number of periods completed (>= 0).
+        churned : str or array-like of bool, optional
+            Column name with a DataFrame (default ``"churned"``); else whether each customer
+            has left (True/False or 1/0).
+        duration : str, optional
+            Column name of the durations with a DataFrame (default ``"duration"``).
+        weights : str, array-like or None, optional
+            Customers sharing the row (e.g. ``"count"`` from :func:`cohort_to_durations`):
+            a column name or one number per row. A frame column named ``count``,
+            ``weights`` or ``n_customers`` must be named here (or ``weights=None`` given).
 
         Returns
         -------
         self
         """
         self._check_options()
-        t = as_float_array(duration, "duration")
-        flags = pd.Series(np.asarray(churned, dtype=object) if not isinstance(churned, pd.Series)
-                          else churned.to_numpy(dtype=object))
-        if len(flags) != t.size:
-            raise InputError(f"duration and churned must have the same length, got {t.size} "
-                             f"and {len(flags)}.")
-        labels = duration.index if isinstance(duration, pd.Series) else pd.RangeIndex(t.size)
-        flags.index = labels
-        valid_flag = flags.isin([True, False, 0, 1]) | flags.isna()
-        if not valid_flag.all():
+        inputs = role_data(data, {"duration": duration, "churned": churned},
+                           roles=("duration", "churned"), weights=weights,
+                           owner=f"{type(self).__name__}.fit")
+        t, flags = inputs.values["duration"], inputs.values["churned"]
+        labels = inputs.labels
+        with np.errstate(invalid="ignore"):
+            bad_flag = ~np.isnan(flags) & (flags != 0) & (flags != 1)
+        if bad_flag.any():
             raise InputError(f"churned must be True/False (or 1/0): "
-                             f"{describe_offenders(flags, ~valid_flag.to_numpy())}.")
-        w = check_weights(weights, t.size, labels)
-        complete = np.isfinite(t) & flags.notna().to_numpy()
-        c = np.zeros(t.size)
-        c[complete] = flags[complete].astype(float).to_numpy()
+                             f"{describe_offenders(pd.Series(flags, index=labels), bad_flag)}.")
+        complete = np.isfinite(t) & ~np.isnan(flags)
+        c = np.where(complete, flags, 0.0)
         with np.errstate(invalid="ignore"):
             bad = complete & ((t != np.round(t)) | (t < np.where(c > 0, 1, 0)))
         if bad.any():
@@ -153,21 +176,22 @@ class ShiftedBetaGeometric(RepeatModelBase):
                 f"active ones: {describe_offenders(pd.Series(t, index=labels), bad)}.")
         excluded = ExclusionLog()
         excluded.add(labels[~complete], "missing duration or churned")
-        zero = complete & (w == 0)
-        excluded.add(labels[zero], "zero weight")
-        keep = complete & ~zero
+        keep = complete.copy()
+        w = row_weights(inputs, keep, excluded, type(self).__name__)
         if not np.any(c[keep] > 0):
             raise InputError("No customer churned, so the churn distribution cannot be "
                              "estimated.")
         if not np.any(t[keep] > np.where(c[keep] > 0, 1, 0)):
             raise InputError("Every customer churned in the first period: the spread of churn "
                              "probabilities cannot be estimated.")
-        n_obs = float(w[keep].sum()) if weights is not None else int(keep.sum())
-        if n_obs < 50:
-            warnings.warn(f"Only {n_obs:g} customers: the retention estimates are fragile.",
+        # the sample size is the number of customers, i.e. the weights when rows are counts
+        customers = float(w[keep].sum())
+        if customers < 50:
+            warnings.warn(f"Only {customers:g} customers: the retention estimates are fragile.",
                           FragileResultWarning, stacklevel=2)
         cols, counts, _ = compress_rows([t[keep], c[keep]], w[keep])
-        self._optimise(tuple(cols), counts, int(round(n_obs)), excluded)
+        self._finish_inputs(inputs)
+        self._optimise(tuple(cols), counts, int(keep.sum()), excluded)
         return self
 
     def predict_survival(self, t: Any) -> np.ndarray:
@@ -183,3 +207,47 @@ class ShiftedBetaGeometric(RepeatModelBase):
         a, b = self.params_.to_numpy()
         tt = np.asarray(t, dtype=float)
         return (b + tt - 1) / (a + b + tt - 1)
+
+    # -- plots ---------------------------------------------------------------------------
+    def plot_survival(self, periods: int = 12, observed: Any = None, ax: Any = None,
+                      **kwargs: Any) -> Any:
+        """Share of a cohort still active after each period, by the model, with observed
+        survivors when given.
+
+        Parameters
+        ----------
+        periods : int
+            Periods to project.
+        observed : sequence of float, optional
+            Observed survivors from period 0 (counts such as ``[1000, 631, ...]`` or
+            shares); counts are divided by the first value.
+        ax : matplotlib Axes, optional
+        **kwargs
+            Passed to the model curve's ``plot``.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        self._check_fitted()
+        from .plots import _axes
+
+        if not (isinstance(periods, (int, np.integer)) and periods > 0):
+            raise InputError(f"periods must be a positive integer, got {periods!r}.")
+        ax = _axes(ax)
+        t = np.arange(0, int(periods) + 1)
+        ax.plot(t, self.predict_survival(t), label="Model", **kwargs)
+        if observed is not None:
+            seen = np.asarray(observed, dtype=float)
+            if seen.ndim != 1 or seen.size == 0 or not np.all(np.isfinite(seen)) \
+                    or seen[0] <= 0:
+                raise InputError("observed must list the survivors from period 0 on, "
+                                 "starting with a positive cohort size.")
+            ax.plot(np.arange(seen.size), seen / seen[0], marker="o", linestyle="none",
+                    color="black", label="Observed")
+        ax.set_xlabel("Periods since acquisition")
+        ax.set_ylabel("Share of the cohort still active")
+        ax.set_ylim(0, 1.02)
+        ax.set_title("Retention: shifted-beta-geometric projection")
+        ax.legend(frameon=False)
+        return ax

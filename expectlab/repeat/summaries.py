@@ -25,7 +25,7 @@ import pandas as pd
 
 from .._errors import FragileResultWarning, InputError, describe_offenders, require_columns
 
-__all__ = ["TIME_UNITS", "summarise_transactions"]
+__all__ = ["TIME_UNITS", "excluded_transactions", "summarise_transactions"]
 
 #: Length of each named time unit in days.
 TIME_UNITS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12.0, "Y": 365.25}
@@ -109,8 +109,10 @@ def summarise_transactions(
     pandas.DataFrame
         Indexed by customer id, with ``frequency``, ``recency``, ``T`` (and
         ``monetary_value``, holdout columns when requested). ``result.attrs`` holds
-        ``excluded`` (DataFrame with ``row`` and ``reason`` of every transaction left out),
-        ``period_end``, ``holdout_end`` and ``time_unit``.
+        ``excluded`` (DataFrame with ``row`` and ``reason`` of every transaction left out;
+        also returned by :func:`excluded_transactions`), ``n_rows`` (transaction rows
+        read), ``n_rows_used`` (rows that entered the summary; ``n_rows = n_rows_used +
+        len(excluded)``), ``period_end``, ``holdout_end`` and ``time_unit``.
 
     Raises
     ------
@@ -161,24 +163,25 @@ def summarise_transactions(
         if engine == "duckdb":
             from .summaries_duckdb import aggregate_duckdb
 
-            days, excluded, period_end = aggregate_duckdb(
+            days, excluded, period_end, counts = aggregate_duckdb(
                 frame, customer, date, amount, period_end, holdout_end, date_format, duplicates)
         else:
-            days, excluded, period_end = _aggregate_pandas(
+            days, excluded, period_end, counts = _aggregate_pandas(
                 frame, customer, date, amount, period_end, holdout_end, date_format, duplicates)
     else:
         paths = _paths(log)
         if engine == "pandas":
             frame = _read_paths(paths)
-            days, excluded, period_end = _aggregate_pandas(
+            days, excluded, period_end, counts = _aggregate_pandas(
                 frame, customer, date, amount, period_end, holdout_end, date_format, duplicates)
         else:
             from .summaries_duckdb import aggregate_duckdb
 
-            days, excluded, period_end = aggregate_duckdb(
+            days, excluded, period_end, counts = aggregate_duckdb(
                 paths, customer, date, amount, period_end, holdout_end, date_format, duplicates)
     result = _finish(days, customer, amount, period_end, holdout_end, unit_days)
     result.attrs["excluded"] = excluded
+    result.attrs["n_rows"], result.attrs["n_rows_used"] = counts
     result.attrs["period_end"] = str(period_end.date())
     result.attrs["holdout_end"] = None if holdout_end is None else str(holdout_end.date())
     result.attrs["time_unit"] = time_unit
@@ -187,11 +190,61 @@ def summarise_transactions(
         parts = "; ".join(f"{n} {reason}" for reason, n in counts.items())
         warnings.warn(
             f"{len(excluded)} transactions were left out of the summary ({parts}). "
-            "They are listed in result.attrs['excluded'].",
+            "They are listed by expectlab.repeat.excluded_transactions(result) (also "
+            "result.attrs['excluded']).",
             FragileResultWarning,
             stacklevel=2,
         )
     return result
+
+
+def excluded_transactions(summary: pd.DataFrame) -> pd.DataFrame:
+    """The transactions :func:`summarise_transactions` left out, with the reason.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        A result of :func:`summarise_transactions` (its ``attrs`` carry the exclusions;
+        pandas keeps ``attrs`` through copies and most column operations, but not through
+        every operation, e.g. some merges).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per excluded transaction: ``row`` (the row label of the log, or the 0-based
+        row position for files) and ``reason``. Empty when nothing was left out.
+
+    Raises
+    ------
+    InputError
+        When ``summary`` no longer carries the exclusions (not from
+        ``summarise_transactions``, or ``attrs`` lost along the way).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"customer_id": [1, 1, 2],
+    ...                     "date": ["2024-01-01", "2024-03-01", "2024-02-20"]})
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     summary = summarise_transactions(log, period_end="2024-02-01",
+    ...                                      holdout_end="2024-02-29")
+    >>> print(excluded_transactions(summary).to_string(index=False))
+     row                               reason
+       1 after the end of the observed period
+       2 customer first seen after period_end
+    >>> summary.attrs["n_rows"], summary.attrs["n_rows_used"]
+    (3, 1)
+    """
+    excluded = getattr(summary, "attrs", {}).get("excluded") if isinstance(
+        summary, pd.DataFrame) else None
+    if not isinstance(excluded, pd.DataFrame):
+        raise InputError(
+            "This table does not carry the exclusions of summarise_transactions (its attrs "
+            "have no 'excluded' table: not a summary, or an operation dropped pandas attrs). "
+            "Take them from the result of summarise_transactions directly.")
+    return excluded.copy()
 
 
 # -- shared finishing step ------------------------------------------------------------------
@@ -331,7 +384,7 @@ def validate_log_frame(frame: pd.DataFrame, customer: str, date: str, amount: st
 def _aggregate_pandas(frame: pd.DataFrame, customer: str, date: str, amount: str | None,
                       period_end: pd.Timestamp | None, holdout_end: pd.Timestamp | None,
                       date_format: str | None, duplicates: str
-                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp]:
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, tuple[int, int]]:
     days, money = validate_log_frame(frame, customer, date, amount, date_format)
     tx = pd.DataFrame({"customer": frame[customer].to_numpy(), "day": days.to_numpy()},
                       index=frame.index)
@@ -381,6 +434,7 @@ def _aggregate_pandas(frame: pd.DataFrame, customer: str, date: str, amount: str
             f"No customer made a purchase on or before period_end ({period_end.date()}). "
             "Pass a later period_end."
         )
+    n_used = len(tx)  # transaction rows that enter the summary (calibration and holdout)
     per_day = tx.groupby(["customer", "day"], sort=False, observed=True)["amount"].sum()
     per_day = per_day.reset_index()
     in_cal = per_day["day"] <= period_end
@@ -403,4 +457,4 @@ def _aggregate_pandas(frame: pd.DataFrame, customer: str, date: str, amount: str
         "n_days_holdout": grouped["hold"].sum().to_numpy(),
         "spend_holdout": grouped["hold_amount"].sum().to_numpy(),
     })
-    return out, excluded.to_frame(), period_end
+    return out, excluded.to_frame(), period_end, (len(frame), n_used)

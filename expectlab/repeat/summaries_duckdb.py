@@ -50,7 +50,7 @@ def _source(con: Any, log: Any) -> tuple[str, list[str]]:
 def aggregate_duckdb(log: Any, customer: str, date: str, amount: str | None,
                      period_end: pd.Timestamp | None, holdout_end: pd.Timestamp | None,
                      date_format: str | None, duplicates: str
-                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp]:
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, tuple[int, int]]:
     try:
         import duckdb
     except ImportError:  # pragma: no cover - duckdb is in the 'scale' extra
@@ -69,7 +69,7 @@ def aggregate_duckdb(log: Any, customer: str, date: str, amount: str | None,
 def _aggregate(con: Any, log: Any, customer: str, date: str, amount: str | None,
                period_end: pd.Timestamp | None, holdout_end: pd.Timestamp | None,
                date_format: str | None, duplicates: str
-               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp]:
+               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, tuple[int, int]]:
     src, columns = _source(con, log)
     require_columns(pd.DataFrame(columns=columns), [customer, date, amount],
                     source="the transaction log")
@@ -218,8 +218,14 @@ def _aggregate(con: Any, log: Any, customer: str, date: str, amount: str | None,
             f"No customer made a purchase on or before period_end ({period_end.date()}). "
             "Pass a later period_end."
         )
+    # rows that enter the summary, counted on their own so that rows in = used + excluded
+    # is a check of the exclusion bookkeeping, not an identity
+    n_used = con.execute(
+        f"SELECT count(*) FROM {base} WHERE day <= {stop} AND customer IN (SELECT customer "
+        f"FROM {base} WHERE day <= {stop} GROUP BY customer HAVING min(day) <= {pe})"
+    ).fetchone()[0]
     if excluded:
         table = pd.concat(excluded, ignore_index=True)
     else:
         table = pd.DataFrame({"row": pd.Series(dtype=object), "reason": pd.Series(dtype=str)})
-    return per_customer, table, period_end
+    return per_customer, table, period_end, (int(n), int(n_used))

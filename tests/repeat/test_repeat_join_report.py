@@ -71,8 +71,12 @@ def test_satisfaction_predicts_beyond_past_purchases(linked):
     joined = add_customer_predictions(survey, cal, model)
     table = beyond_past_purchases(joined, "satisfaction")
     row = table.loc["satisfaction"]
-    assert row["rate_ratio"] > 1 and row["p"] < 0.05
-    assert row["lower"] < row["rate_ratio"] < row["upper"]
+    assert row["estimate"] > 1 and row["p"] < 0.05
+    assert row["lower"] < row["estimate"] < row["upper"]
+    # the shared summary columns first; estimate is the rate ratio exp(log rate ratio)
+    assert table.columns[:6].tolist() == ["estimate", "se", "lower", "upper", "statistic", "p"]
+    assert row["estimate"] == pytest.approx(np.exp(row["log_rate_ratio"]))
+    assert row["statistic"] == pytest.approx(row["log_rate_ratio"] / row["se_log"])
     assert table.attrs["n_obs"] == 600 and table.attrs["dispersion"] > 0
     # a pure-noise driver shows no effect
     noise = joined.assign(noise=np.random.default_rng(1).standard_normal(600))

@@ -106,14 +106,15 @@ def test_public_names_and_sklearn_style():
     assert expectlab.BetaGeo is BetaGeo
     assert expectlab.ParetoNBD is ParetoNBD and expectlab.GammaGamma is GammaGamma
     model = BetaGeo(alpha=0.1)
-    assert model.get_params() == {"alpha": 0.1, "max_iter": 1000, "tol": 1e-10,
+    assert model.get_params() == {"alpha": 0.1, "max_iter": 1000, "tol": None,
                                   "initial_params": None}
     assert model.set_params(max_iter=50) is model and model.max_iter == 50
     assert not hasattr(model, "params_")
     assert "not fitted" in model._repr_html_()
     with pytest.raises(InputError, match="not fitted"):
         model.predict_alive([1], [1.0], [2.0])
-    with pytest.raises(InputError, match="Unknown parameter"):
+    # scikit-learn's set_params (the Estimator base) refuses unknown names
+    with pytest.raises(ValueError, match="Invalid parameter 'beta'"):
         model.set_params(beta=2)
 
 
@@ -159,10 +160,10 @@ def test_analytic_gradient_matches_differences(bg_sim, cls, params):
 def test_summary_and_rendering(bg_sim, capsys):
     model = BetaGeo().fit(bg_sim)
     table = model.summary
-    assert list(table.columns) == ["estimate", "se", "lower 95%", "upper 95%"]
+    assert list(table.columns) == ["estimate", "se", "lower", "upper"]
     assert list(table.index) == ["r", "alpha", "a", "b"]
-    assert (table["lower 95%"] < table["estimate"]).all()
-    assert (table["estimate"] < table["upper 95%"]).all()
+    assert (table["lower"] < table["estimate"]).all()
+    assert (table["estimate"] < table["upper"]).all()
     se_log = np.sqrt(np.diag(model.covariance_log_))
     np.testing.assert_allclose(table["se"], table["estimate"] * se_log)
     assert model.AIC_ == pytest.approx(-2 * model.loglik_ + 8)
@@ -171,7 +172,10 @@ def test_summary_and_rendering(bg_sim, capsys):
     text = capsys.readouterr().out
     assert "BG/NBD" in text and "Log-likelihood" in text and "0x" not in text
     assert "<table" in model._repr_html_()
-    assert BetaGeo(alpha=0.1).fit(bg_sim).summary.columns[2] == "lower 90%"
+    assert "95% confidence limits" in text
+    narrow = BetaGeo(alpha=0.1).fit(bg_sim)
+    assert any("90% confidence limits" in n for n in narrow._summary_notes())
+    assert (narrow.summary["lower"] > table["lower"]).all()
 
 
 def test_predictions_shapes_and_missing(bg_sim):
@@ -208,7 +212,7 @@ def test_missing_and_zero_weight_rows_are_recorded(bg_sim):
     model = BetaGeo().fit(data["frequency"], data["recency"], data["T"], weights=w)
     assert model.excluded_.to_dict("list") == {
         "row": [data.index[0], data.index[1]],
-        "reason": ["missing frequency, recency or T", "zero weight"]}
+        "reason": ["missing frequency, recency or T", "zero weight 'weights'"]}
     assert model.n_obs_ == 298
     assert any("Rows excluded: 2" in n for n in model._summary_notes())
 
@@ -245,12 +249,15 @@ TRANSACTION_CASES = {
     "zero T": (([0, 2], [0.0, 5.0], [0, 39]), {}, "T \\(customer age\\) must be > 0"),
     "recency without repeat": (([0, 2], [3.0, 5.0], [39, 39]), {}, "frequency 0 must have"),
     "lengths": (([0, 2], [0.0], [39, 39]), {}, "same length"),
-    "text": ((["a", "b"], [0.0, 1.0], [39, 39]), {}, "frequency must be numeric"),
+    "text": ((["a", "b"], [0.0, 1.0], [39, 39]), {},
+             "column 'frequency' .* must hold numbers, but has text: 2 values"),
     "2d": (([[1, 2]], [[0.0, 1.0]], [[39, 39]]), {}, "one-dimensional"),
     "no repeat buyers": (([0, 0], [0.0, 0.0], [39, 39]), {}, "No customer made a repeat"),
     "all missing": (([np.nan], [0.0], [39]), {}, "No customers left"),
-    "negative weight": (([1, 2], [1.0, 2.0], [39, 39]), {"weights": [1, -1]}, "weights must be"),
-    "weight length": (([1, 2], [1.0, 2.0], [39, 39]), {"weights": [1]}, "one entry per customer"),
+    "negative weight": (([1, 2], [1.0, 2.0], [39, 39]), {"weights": [1, -1]},
+                        "weights must hold non-negative numbers: 1 value, first: row 1 = -1"),
+    "weight length": (([1, 2], [1.0, 2.0], [39, 39]), {"weights": [1]},
+                      "one weight per row"),
     "recency missing arg": (([1, 2], None, None), {}, "recency and T are required"),
 }
 

@@ -21,7 +21,8 @@ def test_fader_hardie_2007_estimates(survivors, a, b, loglik):
     model = ShiftedBetaGeometric().fit(d["duration"], d["churned"], weights=d["count"])
     assert round(model.params_["a"], 3) == a and round(model.params_["b"], 3) == b
     assert model.loglik_ == pytest.approx(loglik, abs=0.05)
-    assert model.n_obs_ == 1000
+    # 1,000 customers in 8 rows (one per duration and status)
+    assert model.total_weight_ == 1000 and model.n_obs_ == 8
     # the projection of years 8-12 stays within 5% of the survivors actually observed
     projected = 1000 * model.predict_survival(np.arange(8, 13))
     np.testing.assert_allclose(projected, survivors[8:], rtol=0.05)
@@ -55,7 +56,8 @@ def test_cohort_conversion_and_errors():
 
 @pytest.mark.parametrize("args,message", [
     (([1, 2], [True]), "same length"),
-    (([1, 2], [True, "maybe"]), "churned must be True/False"),
+    (([1, 2], [True, "maybe"]), "column 'churned' .*must hold numbers.*row 1 = 'maybe'"),
+    (([1, 2], [True, 2]), "churned must be True/False"),
     (([0, 2], [True, False]), "duration must be a whole number"),
     (([1.5, 2], [True, False]), "duration must be a whole number"),
     (([1, 2], [False, False]), "No customer churned"),
@@ -72,4 +74,4 @@ def test_exclusions_and_small_samples():
     with pytest.warns(FragileResultWarning, match="fragile"):
         model = ShiftedBetaGeometric().fit(duration, churned, weights=[1, 1, 0, 1, 1])
     assert model.excluded_.to_dict("list") == {
-        "row": ["d", "c"], "reason": ["missing duration or churned", "zero weight"]}
+        "row": ["d", "c"], "reason": ["missing duration or churned", "zero weight 'weights'"]}
