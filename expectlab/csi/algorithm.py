@@ -227,8 +227,8 @@ def total_effects(paths: np.ndarray) -> np.ndarray:
             return np.full(paths.shape, np.nan)
 
 
-def weighted_correlations(x: np.ndarray, w: np.ndarray, *, chunk: int = 10_000_000
-                          ) -> np.ndarray:
+def weighted_correlations(x: np.ndarray, w: np.ndarray, *, chunk: int = 10_000_000,
+                          moments: bool = False):
     """Correlation matrices of the columns of ``x`` under each row of weights ``w``.
 
     Parameters
@@ -239,6 +239,9 @@ def weighted_correlations(x: np.ndarray, w: np.ndarray, *, chunk: int = 10_000_0
         Non-negative weights per replicate (bootstrap counts times survey weights).
     chunk : int
         Largest number of entries of the ``(b, p, n)`` temporary array.
+    moments : bool
+        Also return the weighted means and standard deviations (``(B, p)`` each; the
+        standard deviations divide by the sum of the weights).
 
     Returns
     -------
@@ -248,7 +251,8 @@ def weighted_correlations(x: np.ndarray, w: np.ndarray, *, chunk: int = 10_000_0
     x = np.asarray(x, dtype=float)
     w = np.atleast_2d(np.asarray(w, dtype=float))
     n, p = x.shape
-    out = np.empty((w.shape[0], p, p))
+    cov = np.empty((w.shape[0], p, p))
+    means = np.empty((w.shape[0], p))
     step = max(1, chunk // max(n * p, 1))
     xt = x.T
     for start in range(0, w.shape[0], step):
@@ -256,28 +260,43 @@ def weighted_correlations(x: np.ndarray, w: np.ndarray, *, chunk: int = 10_000_0
         total = wb.sum(axis=1)
         mean = (wb @ x) / total[:, None]
         moment = np.matmul(xt[None] * wb[:, None, :], x) / total[:, None, None]
-        out[start:start + step] = moment - mean[:, :, None] * mean[:, None, :]
-    return _cov_to_cor(out)
+        cov[start:start + step] = moment - mean[:, :, None] * mean[:, None, :]
+        means[start:start + step] = mean
+    cor = _cov_to_cor(cov)
+    if moments:
+        return cor, means, _sd(cov)
+    return cor
 
 
-def jackknife_correlations(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Leave-one-out correlation matrices, shape (n, p, p), by downdating the moments.
+def jackknife_correlations(x: np.ndarray, w: np.ndarray, *, rows: np.ndarray | None = None,
+                           moments: bool = False):
+    """Leave-one-out correlation matrices, shape (len(rows), p, p), by downdating.
 
-    Row ``i`` of the result is the weighted correlation matrix of ``x`` without row ``i``
-    (for the BCa acceleration); ``O(n p^2)`` instead of ``O(n^2 p^2)``.
+    Layer ``k`` of the result is the weighted correlation matrix of ``x`` without row
+    ``rows[k]`` (for the BCa acceleration); ``O(n p^2)`` instead of ``O(n^2 p^2)``.
+    ``moments=True`` also returns the leave-one-out means and standard deviations.
     """
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float)
+    rows = np.arange(x.shape[0]) if rows is None else np.asarray(rows)
     total = w.sum()
     first = w @ x
     second = (x.T * w) @ x
-    rest = total - w
+    wr, xr = w[rows], x[rows]
+    rest = total - wr
     with np.errstate(all="ignore"):
-        mean = (first[None, :] - w[:, None] * x) / rest[:, None]
-        moment = (second[None] - (w[:, None, None] * x[:, :, None] * x[:, None, :])) \
+        mean = (first[None, :] - wr[:, None] * xr) / rest[:, None]
+        moment = (second[None] - (wr[:, None, None] * xr[:, :, None] * xr[:, None, :])) \
             / rest[:, None, None]
         cov = moment - mean[:, :, None] * mean[:, None, :]
-    return _cov_to_cor(cov)
+    cor = _cov_to_cor(cov)
+    if moments:
+        return cor, mean, _sd(cov)
+    return cor
+
+
+def _sd(cov: np.ndarray) -> np.ndarray:
+    return np.sqrt(np.clip(np.einsum("bii->bi", cov), 0, None))
 
 
 def _cov_to_cor(cov: np.ndarray) -> np.ndarray:
