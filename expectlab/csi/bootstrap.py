@@ -48,11 +48,17 @@ class Replicates:
 
 
 def _chunk(args: tuple) -> tuple[np.ndarray, np.ndarray]:
+    from threadpoolctl import threadpool_limits
+
     x, base, layout, scheme, max_iter, tol, seed, size, extract = args
-    w = bootstrap_weights(x.shape[0], size, np.random.default_rng(seed), base_weights=base)
-    cor, means, sds = weighted_correlations(x, w, moments=True)
-    res = pls_core(cor, layout, scheme=scheme, max_iter=max_iter, tol=tol)
-    return extract(res, means, sds), res.converged
+    # One BLAS thread everywhere: a multi-threaded matrix product may sum in another
+    # order, and the replicates must be identical in the main process and in workers.
+    with threadpool_limits(limits=1):
+        w = bootstrap_weights(x.shape[0], size, np.random.default_rng(seed),
+                              base_weights=base)
+        cor, means, sds = weighted_correlations(x, w, moments=True)
+        res = pls_core(cor, layout, scheme=scheme, max_iter=max_iter, tol=tol)
+        return extract(res, means, sds), res.converged
 
 
 def run_bootstrap(x: np.ndarray, base_weights: np.ndarray, layout: Layout, *, scheme: str,
