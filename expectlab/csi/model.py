@@ -741,7 +741,7 @@ class PLSPathModel(Estimator):
                 pos[c] = (float(d), (len(names) - 1) / 2 - k)
         for a, b in spec.paths:
             (x0, y0), (x1, y1) = pos[a], pos[b]
-            ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+            ax.annotate("", xy=(x1, y1), xytext=(x0, y0), parse_math=False,
                         arrowprops={"arrowstyle": "-|>", "color": "0.35", "shrinkA": 28,
                                     "shrinkB": 28, "connectionstyle": "arc3,rad=0.08"})
             coef = self.path_coefficients_.loc[a, b]
