@@ -19,11 +19,22 @@ import pandas as pd
 
 from .._errors import FragileResultWarning, InputError, require_columns
 from .._results import Estimator, ExclusionLog
-from .._validate import as_frame, check_not_collinear, numeric_array, resolve_scale, \
-    weights_array
+from .._validate import (
+    as_frame,
+    check_not_collinear,
+    numeric_array,
+    resolve_scale,
+    weights_array,
+)
 from . import quality as _q
-from .algorithm import SCHEMES, CoreResult, Layout, pls_core, total_effects, \
-    weighted_correlations
+from .algorithm import (
+    SCHEMES,
+    CoreResult,
+    Layout,
+    pls_core,
+    total_effects,
+    weighted_correlations,
+)
 from .bootstrap import interval_table, run_bootstrap, run_jackknife
 from .specification import (
     ACSI_MEASUREMENT,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from expectlab import InputError, NotFittedError
@@ -115,7 +114,7 @@ def test_not_a_frame():
 def test_index_without_scale_explains(data):
     model = fit(data)
     with pytest.raises(InputError, match=r"answer scale.*scale=\(min, max\)"):
-        model.index_scores_
+        _ = model.index_scores_
     assert "indices" not in model.to_dict()
 
 
@@ -136,7 +135,7 @@ def test_collinear_formative_block(data):
 def test_not_fitted():
     model = PLSPathModel(SMALL_MEASUREMENT, PATHS)
     with pytest.raises(NotFittedError):
-        model.summary
+        _ = model.summary
     assert not hasattr(model, "summary")
 
 

@@ -70,7 +70,7 @@ def test_mean_replacement_only_when_asked(small):
 
 def test_frequency_weights_equal_duplicated_rows(small):
     counts = np.random.default_rng(0).integers(1, 4, size=len(small))
-    weighted = fit(small.assign(w=counts.astype(float))).fit(
+    weighted = PLSPathModel(SMALL_MEASUREMENT, PATHS).fit(
         small.assign(w=counts.astype(float)), weights="w")
     expanded = fit(small.loc[small.index.repeat(counts)].reset_index(drop=True))
     assert weighted.path_coefficients_.fillna(0).to_numpy() == pytest.approx(
@@ -82,7 +82,7 @@ def test_frequency_weights_equal_duplicated_rows(small):
 def test_zero_weights_excluded(small):
     w = np.ones(len(small))
     w[:5] = 0
-    model = fit(small.assign(w=w)).fit(small.assign(w=w), weights="w")
+    model = PLSPathModel(SMALL_MEASUREMENT, PATHS).fit(small.assign(w=w), weights="w")
     assert model.n_obs_ == 395
     assert set(model.excluded_["reason"]) == {"zero weight 'w'"}
 
@@ -159,7 +159,6 @@ def test_quality_criteria_by_hand(small):
     rbar = (r.sum() - k) / (k * (k - 1))
     assert model.reliability_.loc["A", "cronbach_alpha"] == pytest.approx(
         k * rbar / (1 + (k - 1) * rbar))
-    hetero = small[items].corrwith(small["b1"]).mean()  # noqa: F841 - shape check below
     full = small[items + ["b1", "b2", "b3"]].corr().to_numpy()
     mono_a = (full[:3, :3].sum() - 3) / 6
     mono_b = (full[3:, 3:].sum() - 3) / 6
