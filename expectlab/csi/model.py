@@ -190,7 +190,9 @@ class PLSPathModel(Estimator):
         Cohen's f-squared of each path.
     reliability_ : pandas.DataFrame
         Per construct: mode, number of items, Cronbach's alpha (standardised items),
-        rho_C (composite reliability), rho_A (Dijkstra-Henseler) and AVE.
+        rho_C (composite reliability), rho_A (Dijkstra-Henseler) and AVE. These are
+        criteria of reflective (Mode A) measurement; for Mode B constructs they are shown
+        but do not apply.
     htmt_ : pandas.DataFrame
         Heterotrait-monotrait ratios of correlations between constructs.
     construct_correlations_ : pandas.DataFrame
