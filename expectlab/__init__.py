@@ -43,9 +43,11 @@ _LAZY = {
     "GammaGamma": "expectlab.repeat",
     "BetaGeoBeta": "expectlab.repeat",
     "ShiftedBetaGeometric": "expectlab.repeat",
+    # customer satisfaction indices (PLS path models)
+    "PLSPathModel": "expectlab.csi", "SatisfactionIndex": "expectlab.csi",
 }
 _SUBPACKAGES = {"kano", "satisfaction", "loyalty", "repeat", "simulate", "io", "scales",
-                "report", "study"}
+                "report", "study", "csi"}
 
 __all__ = ["InputError", "NotFittedError", "FragileResultWarning", "__version__", *sorted(_LAZY)]
 

@@ -1,0 +1,26 @@
+"""Customer satisfaction indices as PLS path models (ECSI, ACSI and your own).
+
+``PLSPathModel`` estimates any recursive path model between constructs measured by
+survey items with partial least squares path modelling (Wold 1982; Lohmöller 1989);
+``SatisfactionIndex`` is the same estimator with the ECSI or ACSI specification built in
+and reports the 0-100 indices the ACSI publishes.
+
+Modules: ``specification`` (the model), ``algorithm`` (the numeric core on correlation
+matrices), ``quality`` (reliability, validity, effect sizes), ``bootstrap``
+(vectorised resampling and intervals), ``model`` (the estimators).
+"""
+
+from __future__ import annotations
+
+from .model import PLSPathModel, SatisfactionIndex
+from .specification import (
+    ACSI_MEASUREMENT,
+    ACSI_STRUCTURAL,
+    ECSI_MEASUREMENT,
+    ECSI_STRUCTURAL,
+    Specification,
+    build_specification,
+)
+
+__all__ = ["PLSPathModel", "SatisfactionIndex", "Specification", "build_specification",
+           "ECSI_MEASUREMENT", "ECSI_STRUCTURAL", "ACSI_MEASUREMENT", "ACSI_STRUCTURAL"]
