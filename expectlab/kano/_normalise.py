@@ -16,8 +16,8 @@ The steps, in order:
 5. ``contractions`` - common English contractions expanded (``can't`` -> ``cannot``,
    ``I'm`` -> ``i am``, ``doesn't`` -> ``does not``, also without the apostrophe).
 6. ``punctuation`` - every punctuation mark replaced by a space (then spaces collapsed).
-7. ``leading subject word`` - one leading ``I`` / ``It`` / ``This`` dropped, with a
-   following ``am`` / ``is``; never when nothing would remain.
+7. ``leading subject word`` - one leading ``I`` / ``It`` / ``This`` dropped, then a
+   leading ``am`` / ``is``; never when nothing would remain.
 
 Numbers (``2``, ``2.0``, ``"2"``, ``" 2. "``) become their plain integer text (``"2"``)
 before any of this, so a sign or decimal part is never lost to the punctuation step:
@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -105,11 +106,10 @@ def _punctuation(text: str) -> str:
 def _subject(text: str) -> str:
     words = text.split(" ")
     if len(words) > 1 and words[0] in _SUBJECTS:
-        rest = words[1:]
-        if len(rest) > 1 and rest[0] in _COPULAS:
-            rest = rest[1:]
-        return " ".join(rest)
-    return text
+        words = words[1:]
+    if len(words) > 1 and words[0] in _COPULAS:
+        words = words[1:]
+    return " ".join(words)
 
 
 #: the named steps in the order they are applied
@@ -129,7 +129,13 @@ def _stages(value: Any) -> list[str] | str:
     number = _number_text(value)
     if number is not None:
         return number
-    text = str(value)
+    stages = _text_stages(str(value))
+    return stages if isinstance(stages, str) else list(stages)
+
+
+@lru_cache(maxsize=8192)
+def _text_stages(text: str) -> tuple[str, ...] | str:
+    # cached: every detection re-reads the built-in labels, and exports repeat labels
     out: list[str] = []
     for name, step in STEPS:
         new = step(text)
@@ -141,10 +147,10 @@ def _stages(value: Any) -> list[str] | str:
             # "(1)", "- 1", "1)": text that only becomes a code once punctuation goes is
             # too doubtful to read as that code; it keeps its marks and matches nothing
             out.extend([text] * (len(STEPS) - len(out)))
-            return out
+            return tuple(out)
         text = new
         out.append(text)
-    return out
+    return tuple(out)
 
 
 def canonical_label(value: Any) -> str:
@@ -174,12 +180,26 @@ def canonical_label(value: Any) -> str:
     return stages if isinstance(stages, str) else stages[-1]
 
 
-def normalisation_steps(raw: Any, target: Any) -> list[str]:
-    """Names of the steps needed to match ``raw`` to the set label ``target``.
+def _distance(a: str, b: str) -> int:
+    """Levenshtein edit distance (labels are short, so the plain table is enough)."""
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i]
+        for j, cb in enumerate(b, start=1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
 
-    A step counts when the two texts still differed before it and it changed either of
-    them; an exact match needs no step. Numbers report ``"number format"`` when their
-    text differs (``"2.0"`` for ``2``).
+
+def normalisation_steps(raw: Any, target: Any) -> list[str]:
+    """Names of the steps that brought ``raw`` closer to the set label ``target``.
+
+    Both texts go through the steps side by side; a step is reported when it shrinks
+    the edit distance between them (case folding two texts that differ only in spacing
+    changes both alike and is not reported). An exact match needs no step. Numbers
+    report ``"number format"`` when their text differs (``"2.0"`` for ``2``).
 
     Examples
     --------
@@ -197,9 +217,10 @@ def normalisation_steps(raw: Any, target: Any) -> list[str]:
         same_text = str(raw).strip() == str(target).strip()
         return [] if same_text or _number_text(raw) is not None else ["number format"]
     steps = []
-    prev_a, prev_b = str(raw), str(target)
+    dist = _distance(str(raw), str(target))
     for (name, _), next_a, next_b in zip(STEPS, a, b, strict=True):
-        if prev_a != prev_b and (next_a != prev_a or next_b != prev_b):
+        new = _distance(next_a, next_b)
+        if new < dist:
             steps.append(name)
-        prev_a, prev_b = next_a, next_b
+        dist = new
     return steps

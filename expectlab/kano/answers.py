@@ -33,6 +33,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -81,10 +82,7 @@ class AnswerSet:
 
     def lookup(self) -> dict[str, int]:
         """Matching key (:func:`canonical_label`) -> code 1..5; the first label wins."""
-        out: dict[str, int] = {}
-        for label, code in self.pairs():
-            out.setdefault(canonical_label(label), code)
-        return out
+        return dict(_lookup(self))
 
     def labels_by_key(self) -> dict[str, str]:
         """Matching key -> the label of the set it stands for (the first one)."""
@@ -92,6 +90,15 @@ class AnswerSet:
         for label, _ in self.pairs():
             out.setdefault(canonical_label(label), label)
         return out
+
+
+@lru_cache(maxsize=256)
+def _lookup(answer_set: AnswerSet) -> dict[str, int]:
+    # sets are frozen, so their look-ups are computed once (detection reads every set)
+    out: dict[str, int] = {}
+    for label, code in answer_set.pairs():
+        out.setdefault(canonical_label(label), code)
+    return out
 
 
 CODES = AnswerSet("codes 1-5", ("1", "2", "3", "4", "5"))
