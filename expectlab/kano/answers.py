@@ -402,7 +402,7 @@ def match_answers(*columns: Any, answer_set: Any = None, names: list[str] | None
     >>> m.name, sorted(m.codes.values())
     ('short', [1, 3, 5])
     >>> m.notes[["label", "matched", "normalisations"]].values.tolist()[0]
-    ["I'm neutral.", 'I am neutral', 'case, contractions, punctuation']
+    ["I'm neutral.", 'I am neutral', 'contractions, punctuation']
     """
     names = list(names) if names is not None else [f"answers {i + 1}"
                                                     for i in range(len(columns))]
