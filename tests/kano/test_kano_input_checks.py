@@ -240,3 +240,11 @@ def test_all_zero_weights_raise(worked_example):
     w = np.where(np.arange(len(worked_example)) % 2 == 0, 0.0, np.nan)
     with pytest.raises(InputError, match=r"\(444 zero, 444 missing\)"):
         quiet_fit(worked_example.assign(w=w), weight="w")
+
+
+def test_a_wave_whose_few_labels_fit_several_sets_is_no_wording_change():
+    data = berger_frame()
+    data.loc[data["wave"] == 1, ["f", "d"]] = "I am neutral"  # fits Kano 1984, Berger, short
+    ka = quiet_fit(data, wave="wave")
+    assert ka.answer_sets_ == {1: "Kano 1984", 2: "Berger et al. 1993"}
+    assert not ka.wording_changed_
