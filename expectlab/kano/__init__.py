@@ -16,18 +16,21 @@ from .answers import (
     CODES,
     KANO_1984,
     SHORT,
+    AnswerMatch,
     AnswerSet,
     answer_set_from_mapping,
+    canonical_label,
+    match_answers,
     normalise_label,
     to_codes,
 )
 from .classify import CATEGORIES, CATEGORY_NAMES, classify, evaluation_table
 
 __all__ = [
-    "ANSWER_SETS", "AnswerSet", "BERGER_1993", "BLAUTH", "CATEGORIES", "CATEGORY_NAMES",
-    "CHINESE_A", "CHINESE_B", "CODES", "KANO_1984", "SHORT", "KanoAnalysis", "KanoDrift",
-    "answer_set_from_mapping", "classify", "evaluation_table", "normalise_label",
-    "reshape_wide", "to_codes",
+    "ANSWER_SETS", "AnswerMatch", "AnswerSet", "BERGER_1993", "BLAUTH", "CATEGORIES",
+    "CATEGORY_NAMES", "CHINESE_A", "CHINESE_B", "CODES", "KANO_1984", "SHORT",
+    "KanoAnalysis", "KanoDrift", "answer_set_from_mapping", "canonical_label", "classify",
+    "evaluation_table", "match_answers", "normalise_label", "reshape_wide", "to_codes",
 ]
 
 

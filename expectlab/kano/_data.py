@@ -12,7 +12,7 @@ import pandas as pd
 
 from .._errors import InputError, describe_offenders, require_columns
 from .._results import ExclusionLog
-from .answers import ANSWER_SETS, compatible_sets, detect_answer_set, to_codes
+from .answers import CODES, AnswerMatch, _fast_numeric_codes, match_answers, unknown_advice
 from .classify import _table_rows, classify_codes
 
 # functional / dysfunctional scores of the continuous analysis (DuMouchel), codes 1..5
@@ -28,18 +28,32 @@ class Prepared:
     excluded: ExclusionLog
     answer_sets: dict[Any, str]
     tables: dict[Any, str]
-    compatible: dict[Any, list[str]] = field(default_factory=dict)
+    matches: dict[Any, AnswerMatch] = field(default_factory=dict)
 
     @property
     def wording_changed(self) -> bool:
+        """True when the evaluation table differs between waves, or when no single
+        label -> code mapping explains the answers of every wave.
+
+        The comparison is on the mapping actually used, not on the set's name: two
+        different user mappings that are both called "user mapping" are a change, while
+        waves whose few labels fit several built-in sets alike are not.
+        """
         if len(set(self.tables.values())) > 1:
             return True
-        if len(set(self.answer_sets.values())) <= 1:
+        if len(self.matches) <= 1:
             return False
-        # waves whose labels fit several sets: only a change if no set fits every wave
-        sets = [set(c) for c in self.compatible.values() if c]
-        if len(sets) == len(self.answer_sets) and sets and set.intersection(*sets):
-            return False
+        seen: dict[str, int] = {}
+        for m in self.matches.values():
+            for key, code in m.mapping.items():
+                if seen.setdefault(key, code) != code:
+                    return True  # the same answer coded differently in two waves
+        # one questionnaire must explain every wave: some mapping used in (or compatible
+        # with) a wave has to read every answer seen in every wave the same way
+        for m in self.matches.values():
+            for lookup in m.candidate_lookups():
+                if all(lookup.get(k) == c for k, c in seen.items()):
+                    return False
         return True
 
 
@@ -117,6 +131,14 @@ def prepare(
                 f"{describe_offenders(data[weight], bad)}. Fix the weights."
             )
         miss = np.isnan(w)
+        if keep.any() and not np.any(w[keep & ~miss] > 0):
+            n_zero = int(np.sum(keep & (w == 0)))
+            raise InputError(
+                f"Column {weight!r} (weight): no usable row has a positive weight "
+                f"({n_zero} zero, {int(np.sum(keep & miss))} missing), so no answer would "
+                "count. Check that weight= names the weight column and that the weights "
+                "were filled in."
+            )
         log.add_mask(data, miss & keep, "missing weight")
         keep &= ~miss
         zero = (w == 0) & keep
@@ -133,9 +155,13 @@ def prepare(
             )
         imp = imp_s.to_numpy(dtype=float)
 
-    waves = sorted(pd.unique(data.loc[keep, wave])) if wave is not None else [None]
-    # plain Python scalars, so wave labels print as 1 rather than np.int64(1)
-    waves = [w_.item() if isinstance(w_, np.generic) else w_ for w_ in waves]
+    if wave is not None:
+        waves = _sorted_waves(data.loc[keep, wave], wave)
+    else:
+        waves = [None]
+    for col, what in ((segment, "segment"), (attribute, "attribute")):
+        if col is not None:
+            _check_text_labels(data.loc[keep, col], col, what)
     wave_values = data[wave].to_numpy() if wave is not None else None
     tables = {w_: _table_name(t) for w_, t in _per_wave(table, waves, "table").items()}
     table_objs = _per_wave(table, waves, "table")
@@ -144,23 +170,27 @@ def prepare(
     d_codes = np.zeros(len(data), dtype=np.int8)
     cats = np.full(len(data), -1, dtype=np.int8)
     used_sets: dict[Any, str] = {}
-    compatible: dict[Any, list[str]] = {}
+    matches: dict[Any, AnswerMatch] = {}
+    unknown: list[tuple[str, AnswerMatch, np.ndarray]] = []
     for w_ in waves:
         in_wave = keep.copy() if wave is None else keep & (wave_values == w_)
         f_col = data.loc[in_wave, functional]
         d_col = data.loc[in_wave, dysfunctional]
-        chosen = detect_answer_set(f_col, d_col, answer_set=sets_in[w_])
-        fc, name = to_codes(f_col, chosen, column=functional)
-        dc, _ = to_codes(d_col, chosen, column=dysfunctional)
-        used_sets[w_] = name
-        if name in ANSWER_SETS and name != "codes 1-5":
-            both = pd.concat([f_col.dropna(), d_col.dropna()]).to_numpy(dtype=object)
-            compatible[w_] = compatible_sets(pd.unique(both))
-        else:
-            compatible[w_] = [name]
+        fc, dc, match = _code_wave(f_col, d_col, sets_in[w_], functional, dysfunctional)
+        used_sets[w_] = match.name
+        matches[w_] = match
+        for col, codes in ((functional, fc), (dysfunctional, dc)):
+            if np.any(codes < 0):
+                rows = np.zeros(len(data), dtype=bool)
+                rows[np.flatnonzero(in_wave)[codes < 0]] = True
+                unknown.append((col, match, rows))
         f_codes[in_wave] = fc
         d_codes[in_wave] = dc
-        cats[in_wave] = classify_codes(fc, dc, table_objs[w_])
+        cats[in_wave] = classify_codes(np.maximum(fc, 0), np.maximum(dc, 0), table_objs[w_])
+    if unknown:
+        raise InputError(_unknown_message(data, unknown, respondent=respondent,
+                                          attribute=attribute, wave=wave,
+                                          columns=(functional, dysfunctional)))
     miss = keep & (cats < 0)
     log.add_mask(data, miss, "missing functional or dysfunctional answer")
     keep &= ~miss
@@ -194,4 +224,122 @@ def prepare(
             "column."
         )
     return Prepared(frame=frame, excluded=log, answer_sets=used_sets, tables=tables,
-                    compatible=compatible)
+                    matches=matches)
+
+
+def _code_wave(f_col: pd.Series, d_col: pd.Series, answer_set: Any, f_name: str,
+               d_name: str) -> tuple[np.ndarray, np.ndarray, AnswerMatch]:
+    """Codes of one wave's two answer columns (-1 = unknown answer) and how they matched."""
+    if answer_set is None or answer_set == CODES.name or answer_set is CODES:
+        fast = [_fast_numeric_codes(c.to_numpy()) if c.dtype.kind in "iuf" else None
+                for c in (f_col, d_col)]
+        if fast[0] is not None and fast[1] is not None:
+            fc, dc = (np.asarray(x, dtype=np.int8) for x in fast)
+            # numeric codes 1..5: match only the distinct codes (no labels to normalise)
+            seen = np.unique(np.concatenate([fc[fc > 0], dc[dc > 0]]))
+            return fc, dc, match_answers(seen, answer_set=CODES)
+    match = match_answers(f_col, d_col, answer_set=answer_set, names=[f_name, d_name])
+    return match.to_codes(f_col), match.to_codes(d_col), match
+
+
+def _fmt(value: Any) -> str:
+    """A data value for a message: numbers plain, text quoted."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _some(values: Any, singular: str, plural: str, limit: int = 5) -> str:
+    uniq = list(pd.unique(np.asarray(values, dtype=object)))
+    shown = ", ".join(_fmt(v) for v in uniq[:limit])
+    more = f" and {len(uniq) - limit} more" if len(uniq) > limit else ""
+    return f"{singular if len(uniq) == 1 else plural} {shown}{more}"
+
+
+def _unknown_message(data: pd.DataFrame, unknown: list[tuple[str, AnswerMatch, np.ndarray]],
+                     *, respondent: str, attribute: str, wave: str | None,
+                     columns: tuple[str, str]) -> str:
+    """One message for the unknown answers of both columns in every wave, naming the
+    respondents, attributes and waves (and wide-export rows) where they occur."""
+    parts = []
+    for col in columns:
+        # group this column's unknown answers by the set they failed to match
+        by_set: dict[str, tuple[AnswerMatch, np.ndarray]] = {}
+        for c, match, rows in unknown:
+            if c != col:
+                continue
+            prev = by_set.get(match.name)
+            by_set[match.name] = (match, rows if prev is None else prev[1] | rows)
+        for set_name, (_match, rows) in by_set.items():
+            values = data[col]
+            labels = list(pd.unique(values[rows].to_numpy(dtype=object)))
+            descs = []
+            for u in labels[:10]:
+                where = rows & (values == u).to_numpy(dtype=bool)
+                sub = data.loc[where]
+                ctx = [_some(sub[respondent], "respondent", "respondents"),
+                       _some(sub[attribute], "attribute", "attributes", 3)]
+                if wave is not None:
+                    ctx.append(_some(sub[wave], "wave", "waves", 3))
+                if "source_row" in data.columns:
+                    ctx.append(_some(sub["source_row"], "wide row", "wide rows"))
+                descs.append(f"{u!r} x{int(where.sum())} ({'; '.join(ctx)})")
+            more = f"; and {len(labels) - 10} more labels" if len(labels) > 10 else ""
+            n = int(rows.sum())
+            parts.append(f"column {col!r}: {n} answer{'s' if n != 1 else ''} not in the "
+                         f"answer set {set_name!r}: {'; '.join(descs)}{more}")
+    advice = unknown_advice(unknown[0][1])
+    return "Unknown Kano answers. " + ". ".join(parts) + ". " + advice
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+def _sorted_waves(values: pd.Series, column: str) -> list[Any]:
+    """Distinct wave labels in order: numerically when all are numbers, alphabetically
+    when all are text. Mixed labels (1 and "W2") are an error rather than a guess."""
+    uniq = [v.item() if isinstance(v, np.generic) else v for v in pd.unique(values)]
+    kinds: dict[str, Any] = {}
+    for v in uniq:
+        kinds.setdefault(_kind(v), v)
+    problem = len(kinds) > 1
+    if not problem:
+        try:
+            return sorted(uniq)
+        except TypeError:
+            problem = True
+    examples = ", ".join(f"{_fmt(v)} ({k})" for k, v in kinds.items())
+    raise InputError(
+        f"Column {column!r} (wave) mixes labels of different types, e.g. {examples}, so "
+        "the waves cannot be put in order. Recode the waves consistently: all numbers "
+        "(1, 2, 3; ordered numerically) or all text ('W1', 'W2'; ordered alphabetically, "
+        "so zero-pad numbers in text: 'W01' ... 'W10')."
+    )
+
+
+def _check_text_labels(values: pd.Series, column: str, what: str) -> None:
+    """Segments and attributes are compared as text; two different values that read the
+    same as text (1 and "1") would be merged silently, so they are an error."""
+    uniq = pd.unique(values)
+    if len(uniq) == len({str(v) for v in uniq}):
+        return
+    seen: dict[str, Any] = {}
+    clash = []
+    for v in uniq:
+        text = str(v)
+        if text in seen and len(clash) < 3:
+            clash.append(f"{_fmt(seen[text])} ({_kind(seen[text])}) and {_fmt(v)} "
+                         f"({_kind(v)})")
+        seen.setdefault(text, v)
+    raise InputError(
+        f"Column {column!r} ({what}) holds different values that read the same as text: "
+        f"{'; '.join(clash)}. Recode the column consistently (all numbers or all text) so "
+        "no two groups are merged."
+    )

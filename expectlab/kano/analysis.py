@@ -100,6 +100,17 @@ class KanoAnalysis(FittedModelMixin):
         Category shares (weighted when weights are given).
     answer_sets_ : dict
         Answer set used per wave (key ``None`` without waves).
+    answer_set_ : str
+        The answer set used, or ``"wave 1: ...; wave 2: ..."`` when it differs by wave.
+        A partial user mapping shows as e.g. ``"user mapping + short"``.
+    answer_mappings_ : dict
+        Per wave, the label -> code mapping actually used (matching keys of the answers
+        seen); the wording-change check compares these, not the set names.
+    answer_notes_ : pandas.DataFrame
+        Every answer label that matched only after normalisation (case, quotes,
+        punctuation, contractions, a leading I/It/This, ...): the label as found, the
+        set's label it matched, code, position, the set it came from, the normalisations
+        applied, its count and columns (and wave). Empty when every label matched as is.
     n_obs_ : int
         Usable answer pairs.
     excluded_ : pandas.DataFrame
@@ -276,6 +287,11 @@ class KanoAnalysis(FittedModelMixin):
         shares = counts / n[:, None]
         self.shares_ = pd.DataFrame(shares, index=index, columns=list(CATEGORIES))
         self.answer_sets_ = dict(prep.answer_sets)
+        names = list(dict.fromkeys(prep.answer_sets.values()))
+        self.answer_set_ = names[0] if len(names) == 1 else "; ".join(
+            f"wave {w_}: {name}" for w_, name in prep.answer_sets.items())
+        self.answer_mappings_ = {w_: m.mapping for w_, m in prep.matches.items()}
+        self.answer_notes_ = _answer_notes(prep, with_wave=self._wave is not None)
         self.tables_ = dict(prep.tables)
         self.wording_changed_ = prep.wording_changed
         self.n_obs_ = int(len(prep.frame))
@@ -332,6 +348,7 @@ class KanoAnalysis(FittedModelMixin):
                 f"first: {', '.join(map(_label, weak[:5]))}. The two largest categories are "
                 "not significantly different; the near-tie rule M > O > A > I decided.",
                 FragileResultWarning, stacklevel=3)
+        _warn_reverse(self.shares_, self.summary_["n"], stacklevel=4)
         if self.wording_changed_:
             warnings.warn(
                 "The answer wording or evaluation table differs between waves "
@@ -354,6 +371,7 @@ class KanoAnalysis(FittedModelMixin):
         sets = sorted({str(v) for v in self.answer_sets_.values()})
         notes.append(f"Answer set(s): {', '.join(sets)}; table(s): "
                      f"{', '.join(sorted(set(self.tables_.values())))}")
+        notes.extend(_answer_note_lines(self.answer_notes_))
         return notes
 
     def print_summary(self, decimals: int = 3, style: str | None = None,
@@ -400,3 +418,48 @@ class KanoAnalysis(FittedModelMixin):
 
 def _label(key: Any) -> str:
     return " / ".join(map(str, key)) if isinstance(key, tuple) else str(key)
+
+
+#: an attribute whose answers are more than this share R (reverse) draws a warning
+_REVERSE_SHARE = 0.5
+
+
+def _warn_reverse(shares: pd.DataFrame, n: pd.Series, stacklevel: int) -> None:
+    """Warn when most answers of a group are R: the pairing is then probably swapped."""
+    mostly_r = shares.index[(shares["R"] > _REVERSE_SHARE).to_numpy()]
+    if not len(mostly_r):
+        return
+    first = ", ".join(f"{_label(k)} ({shares.loc[k, 'R']:.0%} R of {int(n.loc[k])})"
+                      for k in mostly_r[:5])
+    warnings.warn(
+        f"Most answers are R (reverse) for {len(mostly_r)} group(s), first: {first}. "
+        "Customers rarely prefer a feature's absence this broadly; the functional and "
+        "dysfunctional columns are probably swapped for these attributes. Check the "
+        "questionnaire and, if so, swap the two columns in the pairing "
+        "(reshape_wide(pairs={attribute: [functional column, dysfunctional column]}) or "
+        "functional= / dysfunctional=) and fit again.", FragileResultWarning,
+        stacklevel=stacklevel)
+
+
+def _answer_notes(prep: Prepared, with_wave: bool) -> pd.DataFrame:
+    """The normalisation notes of every wave in one table."""
+    parts = []
+    for w_, match in prep.matches.items():
+        notes = match.notes.copy()
+        if with_wave:
+            notes.insert(0, "wave", w_)
+        parts.append(notes)
+    if not parts:
+        return pd.DataFrame()
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _answer_note_lines(notes: pd.DataFrame, limit: int = 3) -> list[str]:
+    """Summary lines on answers that matched only after normalisation."""
+    if notes.empty:
+        return []
+    shown = "; ".join(f"{r.label!r} -> {r.matched!r} ({r.normalisations})"
+                      for r in notes.head(limit).itertuples(index=False))
+    more = f"; and {len(notes) - limit} more" if len(notes) > limit else ""
+    return [f"Answer labels matched after normalisation: {len(notes)} label(s), "
+            f"{int(notes['n'].sum())} answers (see answer_notes_): {shown}{more}"]

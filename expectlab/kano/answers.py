@@ -1,11 +1,30 @@
-"""Kano answer wordings and their normalisation to the codes 1-5.
+"""Kano answer wordings and their matching to the codes 1-5.
 
 Every Kano question is answered on the same five-point scale, ordered
 like (1) / expect (2) / neutral (3) / tolerate (4) / dislike (5). Questionnaires word
-these five answers differently; the built-in sets below cover the common ones. Labels
-are matched after normalisation (Unicode NFKC, case folding, curly quotes made straight,
-white space collapsed, a trailing full stop dropped), so ``"I Like It."`` matches
-``"I like it"``. An answer that matches no label is an error, never a silent "Q".
+these five answers differently; the built-in sets below cover the common ones.
+
+Matching is tolerant but deterministic (see :mod:`expectlab.kano._normalise`): Unicode
+NFKC, straight quotes, case, white space, common contractions (``I'm`` / ``I am``,
+``can't`` / ``cannot``), punctuation and one leading subject word (``I`` / ``It`` /
+``This``) are normalised, so ``"I'm neutral."`` matches ``"I am neutral"`` and ``"I must
+be that way"`` matches ``"It must be that way"``. Every normalisation that was needed is
+reported (:attr:`AnswerMatch.notes`). No built-in label of one set normalises to a label
+of another set with a different code, so tolerance never merges two wordings.
+
+Precedence when answers are matched:
+
+1. ``answer_set`` a set name or :class:`AnswerSet`: only that set.
+2. ``answer_set`` a dict label -> code or position (a *user mapping*): its labels first;
+   every other label is matched through the built-in set detected from those other
+   labels, so a partial mapping (``{"Würde mich freuen": "like"}``) extends a built-in
+   set instead of replacing it. The set is then named e.g. ``"user mapping + short"``.
+3. ``answer_set=None``: the built-in set that fits every label. When several fit, they
+   code these labels identically (the first in :data:`ANSWER_SETS` gives the name and the
+   others are listed as compatible); when fitting sets would code a label differently,
+   an :class:`~expectlab.InputError` lists them and asks for ``answer_set=``.
+
+An answer that matches no label is an error, never a silent "Q".
 """
 
 from __future__ import annotations
@@ -13,16 +32,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .._errors import InputError, describe_offenders
+from ._normalise import canonical_label, normalisation_steps
 
 __all__ = [
     "AnswerSet",
+    "AnswerMatch",
     "POSITIONS",
     "CODES",
     "KANO_1984",
@@ -33,9 +55,12 @@ __all__ = [
     "CHINESE_B",
     "ANSWER_SETS",
     "normalise_label",
+    "canonical_label",
     "answer_set_from_mapping",
     "compatible_sets",
+    "match_answers",
     "detect_answer_set",
+    "code_columns",
     "to_codes",
 ]
 
@@ -50,9 +75,30 @@ class AnswerSet:
     name: str
     labels: tuple[str, ...]
 
+    def pairs(self) -> tuple[tuple[str, int], ...]:
+        """Every (label, code) the set accepts; several labels may share a code."""
+        return tuple((label, code) for code, label in enumerate(self.labels, start=1)
+                     if label)
+
     def lookup(self) -> dict[str, int]:
-        """Normalised label -> code 1..5."""
-        return {normalise_label(label): code for code, label in enumerate(self.labels, start=1)}
+        """Matching key (:func:`canonical_label`) -> code 1..5; the first label wins."""
+        return dict(_lookup(self))
+
+    def labels_by_key(self) -> dict[str, str]:
+        """Matching key -> the label of the set it stands for (the first one)."""
+        out: dict[str, str] = {}
+        for label, _ in self.pairs():
+            out.setdefault(canonical_label(label), label)
+        return out
+
+
+@lru_cache(maxsize=256)
+def _lookup(answer_set: AnswerSet) -> dict[str, int]:
+    # sets are frozen, so their look-ups are computed once (detection reads every set)
+    out: dict[str, int] = {}
+    for label, code in answer_set.pairs():
+        out.setdefault(canonical_label(label), code)
+    return out
 
 
 CODES = AnswerSet("codes 1-5", ("1", "2", "3", "4", "5"))
@@ -82,10 +128,12 @@ _SPACE = re.compile(r"\s+")
 
 
 def normalise_label(value: Any) -> str:
-    """Normalise one answer for matching: NFKC, case-fold, straight quotes, single spaces.
+    """Light normalisation of one answer for display: NFKC, case-fold, straight quotes,
+    single spaces, no trailing full stop.
 
-    Numbers that are whole (``2``, ``2.0``, ``"2"``) become ``"2"`` so coded answers match
-    the code set whatever their storage type.
+    Matching uses the more tolerant :func:`canonical_label`, which also evens out
+    contractions, punctuation and a leading subject word. Numbers that are whole
+    (``2``, ``2.0``, ``"2"``) become ``"2"``.
 
     Examples
     --------
@@ -108,10 +156,29 @@ def normalise_label(value: Any) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class _MappedAnswerSet(AnswerSet):
+    """A set given as (label, code) pairs: a user mapping, or one extending a built-in set
+    (the user's pairs come first, so they take precedence)."""
+
+    mapped: tuple[tuple[str, int], ...] = ()
+    sources: tuple[str, ...] = ()  # which set each pair comes from, for the notes
+
+    def pairs(self) -> tuple[tuple[str, int], ...]:
+        return self.mapped
+
+    def source_by_key(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for (label, _), src in zip(self.mapped, self.sources, strict=True):
+            out.setdefault(canonical_label(label), src)
+        return out
+
+
 def answer_set_from_mapping(mapping: Mapping[Any, Any], name: str = "user mapping") -> AnswerSet:
     """Build an :class:`AnswerSet` from a user mapping label -> code (1-5) or position.
 
-    Several labels may map to the same position (e.g. two spellings of one answer).
+    Several labels may map to the same position (e.g. two spellings of one answer); a
+    mapping may cover only some labels, the rest then come from the detected built-in set.
 
     Examples
     --------
@@ -130,7 +197,8 @@ def answer_set_from_mapping(mapping: Mapping[Any, Any], name: str = "user mappin
     for label, target in mapping.items():
         if isinstance(target, str) and target.strip().casefold() in POSITIONS:
             code = POSITIONS.index(target.strip().casefold()) + 1
-        elif isinstance(target, (int, np.integer)) and 1 <= int(target) <= 5:
+        elif (isinstance(target, (int, np.integer)) and not isinstance(target, bool)
+              and 1 <= int(target) <= 5):
             code = int(target)
         else:
             bad.append(f"{label!r}: {target!r}")
@@ -141,21 +209,34 @@ def answer_set_from_mapping(mapping: Mapping[Any, Any], name: str = "user mappin
             f"Answer mapping {name!r} has targets that are neither codes 1-5 nor positions "
             f"({', '.join(POSITIONS)}): {'; '.join(bad[:5])}. Map each label to one of those."
         )
+    seen: dict[str, tuple[str, int]] = {}
+    clashes = []
+    for label, code in pairs:
+        key = canonical_label(label)
+        if key in seen and seen[key][1] != code:
+            clashes.append(f"{seen[key][0]!r} -> {seen[key][1]} and {label!r} -> {code}")
+        seen.setdefault(key, (label, code))
+    if clashes:
+        raise InputError(
+            f"Answer mapping {name!r} maps labels that read the same after normalisation "
+            f"(case, quotes, punctuation, contractions, a leading I/It) to different codes: "
+            f"{'; '.join(clashes[:5])}. Keep one of them."
+        )
     labels = []
     for code in range(1, 6):
-        # one display label per position; every spelling stays in ``pairs`` for matching
+        # one display label per position; every spelling stays in ``mapped`` for matching
         found = [lab for lab, c in pairs if c == code]
         labels.append(found[0] if found else "")
     # a mapping that never uses a position is allowed (some studies drop "tolerate")
-    return _MappedAnswerSet(name, tuple(labels), tuple(pairs))
+    return _MappedAnswerSet(name, tuple(labels), tuple(pairs), (name,) * len(pairs))
 
 
-@dataclass(frozen=True)
-class _MappedAnswerSet(AnswerSet):
-    pairs: tuple[tuple[str, int], ...] = ()
-
-    def lookup(self) -> dict[str, int]:
-        return {normalise_label(label): code for label, code in self.pairs}
+def _extend(user: _MappedAnswerSet, base: AnswerSet) -> _MappedAnswerSet:
+    """The user's pairs first (they take precedence), then the built-in set's."""
+    pairs = user.pairs() + base.pairs()
+    sources = user.sources + (base.name,) * len(base.pairs())
+    labels = tuple(u or b for u, b in zip(user.labels, base.labels, strict=True))
+    return _MappedAnswerSet(f"{user.name} + {base.name}", labels, pairs, sources)
 
 
 def _resolve(answer_set: Any) -> AnswerSet | None:
@@ -179,30 +260,217 @@ def _resolve(answer_set: Any) -> AnswerSet | None:
     )
 
 
+def _is_user_mapping(s: AnswerSet | None) -> bool:
+    return isinstance(s, _MappedAnswerSet) and len(set(s.sources)) == 1
+
+
+_NOTE_COLUMNS = ["label", "matched", "code", "position", "set", "normalisations", "n",
+                 "columns"]
+
+
+@dataclass
+class AnswerMatch:
+    """How the answers of one or more columns were matched to an answer set.
+
+    Attributes
+    ----------
+    answer_set : AnswerSet
+        The set used (for a partial user mapping: the mapping extended by a built-in set).
+    builtin : str or None
+        The built-in set the labels were matched to, if any.
+    compatible : list of str
+        Built-in sets that fit every label matched through a built-in set (they code
+        those labels identically).
+    tied : list of str
+        When no set fits every label: the built-in sets that fit the most labels.
+    codes : dict
+        Distinct raw answer -> code 1..5, for every answer that matched.
+    unknown : list
+        Distinct raw answers that matched no label.
+    notes : pandas.DataFrame
+        One row per distinct raw answer that matched only after normalisation: ``label``
+        (as found), ``matched`` (the set's label), ``code``, ``position``, ``set`` (which
+        set the label came from), ``normalisations`` (the steps needed, comma separated),
+        ``n`` (answers) and ``columns``.
+    """
+
+    answer_set: AnswerSet
+    builtin: str | None = None
+    compatible: list[str] = field(default_factory=list)
+    tied: list[str] = field(default_factory=list)
+    codes: dict[Any, int] = field(default_factory=dict)
+    unknown: list[Any] = field(default_factory=list)
+    notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_NOTE_COLUMNS))
+
+    @property
+    def name(self) -> str:
+        """Name of the set used."""
+        return self.answer_set.name
+
+    @property
+    def mapping(self) -> dict[str, int]:
+        """Matching key -> code for the answers actually seen (what the drift guard
+        compares between waves)."""
+        return {canonical_label(v): c for v, c in self.codes.items()}
+
+    def candidate_lookups(self) -> list[dict[str, int]]:
+        """Every full key -> code mapping consistent with how these answers were read:
+        the set used, and the same with each compatible built-in set in its place."""
+        out = [self.answer_set.lookup()]
+        user = self.answer_set
+        if self.builtin is not None and len(self.compatible) > 1:
+            for name in self.compatible:
+                if name == self.builtin:
+                    continue
+                alt = ANSWER_SETS[name]
+                if isinstance(user, _MappedAnswerSet) and user.name != self.builtin:
+                    base_user = _MappedAnswerSet(
+                        user.name, user.labels,
+                        tuple(p for p, s in zip(user.mapped, user.sources, strict=True)
+                              if s != self.builtin),
+                        tuple(s for s in user.sources if s != self.builtin))
+                    out.append(_extend(base_user, alt).lookup())
+                else:
+                    out.append(alt.lookup())
+        return out
+
+    def to_codes(self, values: Any) -> np.ndarray:
+        """Codes 1..5 for ``values``: 0 where missing, -1 where the answer is unknown."""
+        s = _as_series(values, "answers")
+        miss = s.isna().to_numpy()
+        out = np.zeros(len(s), dtype=np.int8)
+        if (~miss).any():
+            idx, uniques = pd.factorize(s[~miss])
+            table = np.array([self.codes.get(u, -1) for u in uniques], dtype=np.int8)
+            out[~miss] = table[idx]
+        return out
+
+
+def _distinct(values: pd.Series) -> np.ndarray:
+    return pd.unique(values.dropna().to_numpy(dtype=object))
+
+
+def _choose_builtin(keys: set[str], restrict: list[str] | None
+                    ) -> tuple[str | None, list[str], list[str]]:
+    """(chosen built-in name, compatible names, tied names) for these matching keys."""
+    names = list(restrict) if restrict is not None else list(ANSWER_SETS)
+    lookups = {n: ANSWER_SETS[n].lookup() for n in names}
+    full = [n for n in names if keys <= set(lookups[n])]
+    if full:
+        # never guess: every set that fits must code every label alike
+        differ = sorted(k for k in keys if len({lookups[n][k] for n in full}) > 1)
+        if differ:
+            raise InputError(
+                f"The answers fit several built-in answer sets that code them differently "
+                f"({', '.join(map(repr, full))}; e.g. {differ[0]!r} is "
+                + ", ".join(f"{lookups[n][differ[0]]} in {n!r}" for n in full)
+                + "). Pass answer_set= explicitly (a set name or a dict label -> code)."
+            )
+        return full[0], full, []
+    hits = {n: len(keys & set(lookups[n])) for n in names}
+    best = max(hits.values(), default=0)
+    tied = [n for n in names if hits[n] == best] if best > 0 else []
+    return (tied[0] if tied else None), [], tied
+
+
+def match_answers(*columns: Any, answer_set: Any = None, names: list[str] | None = None,
+                  candidates: list[str] | None = None) -> AnswerMatch:
+    """Match the answers of several columns (functional and dysfunctional) to one set.
+
+    Does not raise for unknown answers: they are listed in :attr:`AnswerMatch.unknown` so
+    the caller can report them with the context it knows (respondents, waves).
+
+    Parameters
+    ----------
+    *columns : array-like or pandas.Series
+        Answer columns matched together.
+    answer_set : None, str, AnswerSet or dict
+        See the module docstring for the precedence.
+    names : list of str, optional
+        Column names for the notes.
+    candidates : list of str, optional
+        Restrict auto-detection to these built-in set names.
+
+    Raises
+    ------
+    InputError
+        When the built-in sets that fit the answers would code them differently.
+
+    Examples
+    --------
+    >>> m = match_answers(["I'm neutral.", "Like it"], ["I dislike it"])
+    >>> m.name, sorted(m.codes.values())
+    ('short', [1, 3, 5])
+    >>> m.notes[["label", "matched", "normalisations"]].values.tolist()[0]
+    ["I'm neutral.", 'I am neutral', 'contractions, punctuation']
+    """
+    names = list(names) if names is not None else [f"answers {i + 1}"
+                                                    for i in range(len(columns))]
+    series = [_as_series(col, name) for col, name in zip(columns, names, strict=True)]
+    distinct: dict[Any, str] = {}
+    for s in series:
+        for u in _distinct(s):
+            if u not in distinct:
+                distinct[u] = canonical_label(u)
+    keys = set(distinct.values())
+    chosen = _resolve(answer_set)
+    builtin: str | None = None
+    compatible: list[str] = []
+    tied: list[str] = []
+    if chosen is None or _is_user_mapping(chosen):
+        user_keys = set(chosen.lookup()) if chosen is not None else set()
+        remaining = keys - user_keys
+        if remaining or chosen is None:
+            builtin, compatible, tied = _choose_builtin(remaining, candidates)
+        if builtin is not None:
+            base = ANSWER_SETS[builtin]
+            chosen = _extend(chosen, base) if chosen is not None else base
+        elif chosen is None:
+            chosen = CODES  # nothing fits: report against the plain codes
+    else:
+        builtin = chosen.name if chosen.name in ANSWER_SETS else None
+        compatible = [chosen.name] if builtin else []
+    lookup = chosen.lookup()
+    codes = {u: lookup[k] for u, k in distinct.items() if k in lookup}
+    unknown = [u for u, k in distinct.items() if k not in lookup]
+    notes = _notes(series, names, codes, chosen)
+    return AnswerMatch(answer_set=chosen, builtin=builtin, compatible=compatible, tied=tied,
+                       codes=codes, unknown=unknown, notes=notes)
+
+
+def _notes(series: list[pd.Series], names: list[str], codes: dict[Any, int],
+           chosen: AnswerSet) -> pd.DataFrame:
+    by_key = chosen.labels_by_key()
+    source = chosen.source_by_key() if isinstance(chosen, _MappedAnswerSet) else {}
+    rows = []
+    for u, code in codes.items():
+        key = canonical_label(u)
+        target = by_key[key]
+        steps = normalisation_steps(u, target)
+        if not steps:
+            continue
+        counts = {name: int((s == u).sum()) for s, name in zip(series, names, strict=True)}
+        rows.append({"label": u, "matched": target, "code": code,
+                     "position": POSITIONS[code - 1], "set": source.get(key, chosen.name),
+                     "normalisations": ", ".join(steps), "n": sum(counts.values()),
+                     "columns": ", ".join(n for n, c in counts.items() if c)})
+    return pd.DataFrame(rows, columns=_NOTE_COLUMNS)
+
+
 def detect_answer_set(*columns: Any, answer_set: Any = None) -> AnswerSet:
     """The answer set for several answer columns together (functional and dysfunctional).
 
-    With ``answer_set=None`` the built-in set that matches most distinct labels wins
-    (ties go to the earlier set in :data:`ANSWER_SETS`).
+    With ``answer_set=None`` the first built-in set (in :data:`ANSWER_SETS` order) that
+    fits every label; when none fits, the one fitting most labels. A user mapping is
+    extended by the set detected from the labels it does not cover. See
+    :func:`match_answers` for the notes on what was normalised.
     """
-    chosen = _resolve(answer_set)
-    if chosen is not None:
-        return chosen
-    labels: set[str] = set()
-    for col in columns:
-        s = _as_series(col, "answers")
-        labels |= {normalise_label(u) for u in pd.unique(s.dropna().to_numpy(dtype=object))}
-    best, best_hits = CODES, -1
-    for s in ANSWER_SETS.values():
-        hits = len(labels & set(s.lookup()))
-        if hits > best_hits:
-            best, best_hits = s, hits
-    return best
+    return match_answers(*columns, answer_set=answer_set).answer_set
 
 
 def compatible_sets(labels: Any) -> list[str]:
     """Names of the built-in answer sets that contain every (normalised) label."""
-    wanted = {normalise_label(v) for v in labels}
+    wanted = {canonical_label(v) for v in labels}
     return [name for name, s in ANSWER_SETS.items() if wanted <= set(s.lookup())]
 
 
@@ -233,6 +501,58 @@ def _fast_numeric_codes(values: np.ndarray) -> np.ndarray | None:
     return None
 
 
+def unknown_advice(match: AnswerMatch) -> str:
+    """The closing sentences of every unknown-answer error: what was expected, the fix."""
+    chosen = match.answer_set
+    tied = ""
+    if len(match.tied) > 1:
+        tied = (f"The labels fit the built-in sets {', '.join(map(repr, match.tied))} "
+                "equally well (wordings mixed?); none is chosen for you. ")
+    return (
+        f"{tied}Expected labels: "
+        f"{', '.join(map(repr, (lab for lab in chosen.labels if lab)))}. "
+        "Fix the labels, set them to missing, or pass answer_set= explicitly: a set name, "
+        "or a dict {label: code 1-5 or position}; a partial dict is enough, it extends the "
+        "detected built-in set. Unknown answers are never classified as Q."
+    )
+
+
+def code_columns(columns: Mapping[str, Any], answer_set: Any = None
+                 ) -> tuple[dict[str, np.ndarray], AnswerMatch]:
+    """Codes for several answer columns matched together; one error for all of them.
+
+    Returns
+    -------
+    codes : dict
+        Column name -> int8 codes (1..5, 0 where missing).
+    match : AnswerMatch
+        The set used and the notes.
+
+    Raises
+    ------
+    InputError
+        Listing, column by column, every unknown answer with its count and first rows.
+    """
+    names = list(columns)
+    match = match_answers(*columns.values(), answer_set=answer_set, names=names)
+    out = {}
+    parts = []
+    for name, values in columns.items():
+        s = _as_series(values, name)
+        codes = match.to_codes(s)
+        bad = codes < 0
+        if bad.any():
+            labels = [u for u in match.unknown if (s == u).any()]
+            desc = "; ".join(f"{u!r} ({describe_offenders(s, (s == u).to_numpy(), max_rows=3)})"
+                             for u in labels)
+            parts.append(f"Column {name!r}: {len(labels)} answer label(s) match no label of "
+                         f"the answer set {match.name!r}: {desc}")
+        out[name] = codes
+    if parts:
+        raise InputError(". ".join(parts) + ". " + unknown_advice(match))
+    return out, match
+
+
 def to_codes(
     values: Any,
     answer_set: Any = None,
@@ -248,12 +568,11 @@ def to_codes(
         Answers: codes 1-5 (any numeric or string type) or labels of one answer set.
     answer_set : None, str, AnswerSet or dict
         ``None`` detects the set from the labels; a name picks a built-in set; a dict maps
-        labels to codes 1-5 or positions.
+        labels to codes 1-5 or positions and extends the detected built-in set.
     column : str
         Name used in error messages.
     candidates : list of str, optional
-        When auto-detecting, restrict to these set names (used to apply one set to the
-        functional and dysfunctional columns together).
+        When auto-detecting, restrict to these set names.
 
     Returns
     -------
@@ -284,36 +603,17 @@ def to_codes(
         fast = _fast_numeric_codes(s.to_numpy(dtype=float))
         if fast is not None:
             return fast, CODES.name
-    missing = s.isna().to_numpy()
-    present = s[~missing]
-    # normalise each distinct value once
-    uniques = pd.unique(present.to_numpy(dtype=object))
-    norm = {u: normalise_label(u) for u in uniques}
-    if chosen is None:
-        names = candidates if candidates is not None else list(ANSWER_SETS)
-        best, best_hits = None, -1
-        normed = set(norm.values())
-        for name in names:
-            hits = len(normed & set(ANSWER_SETS[name].lookup()))
-            if hits > best_hits:
-                best, best_hits = ANSWER_SETS[name], hits
-        chosen = best if best is not None else CODES
-    lookup = chosen.lookup()
-    unknown = [u for u in uniques if norm[u] not in lookup]
-    if unknown:
+    match = match_answers(s, answer_set=chosen, names=[column], candidates=candidates)
+    codes = match.to_codes(s)
+    if match.unknown:
+        present = s[s.notna()]
         parts = []
-        for u in unknown:
+        for u in match.unknown:
             mask = present.map(lambda v, u=u: v == u).to_numpy(dtype=bool)
             parts.append(f"{u!r} ({describe_offenders(present, mask, max_rows=3)})")
         raise InputError(
-            f"Column {column!r}: {len(unknown)} answer label(s) match no label of the answer "
-            f"set {chosen.name!r} (closest of the built-in sets): {'; '.join(parts)}. "
-            f"Expected labels: {', '.join(map(repr, (lab for lab in chosen.labels if lab)))}. "
-            "Fix the labels, set them to missing, or pass answer_set={label: code 1-5}. "
-            "Unknown answers are never classified as Q."
+            f"Column {column!r}: {len(match.unknown)} answer label(s) match no label of the "
+            f"answer set {match.name!r} (closest of the built-in sets): {'; '.join(parts)}. "
+            + unknown_advice(match)
         )
-    codes = np.zeros(len(s), dtype=np.int8)
-    mapped = np.fromiter((lookup[norm[v]] for v in present.to_numpy(dtype=object)),
-                         dtype=np.int8, count=len(present))
-    codes[~missing] = mapped
-    return codes, chosen.name
+    return codes, match.name

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
-from .answers import detect_answer_set, to_codes
+from .answers import code_columns, to_codes
 
 __all__ = ["CATEGORIES", "CATEGORY_NAMES", "TABLES", "evaluation_table", "classify",
            "classify_codes"]
@@ -164,10 +164,13 @@ def classify(functional: Any, dysfunctional: Any, table: Any = "standard",
     f_in = [functional] if scalar else functional
     d_in = [dysfunctional] if scalar else dysfunctional
     both_numeric = all(isinstance(v, np.ndarray) and v.dtype.kind in "iuf" for v in (f_in, d_in))
-    chosen = answer_set if (answer_set is not None or both_numeric) else detect_answer_set(
-        f_in, d_in)
-    f, _ = to_codes(f_in, chosen, column="functional")
-    d, _ = to_codes(d_in, chosen, column="dysfunctional")
+    if both_numeric and answer_set is None:
+        f, _ = to_codes(f_in, None, column="functional")
+        d, _ = to_codes(d_in, None, column="dysfunctional")
+    else:
+        # both columns are matched to one set, and unknown answers of both reported at once
+        codes, _ = code_columns({"functional": f_in, "dysfunctional": d_in}, answer_set)
+        f, d = codes["functional"], codes["dysfunctional"]
     cats = classify_codes(f, d, table)
     if scalar:
         return CATEGORIES[cats[0]] if cats[0] >= 0 else None

@@ -32,7 +32,7 @@ from .._resample import (
 )
 from .._results import FittedModelMixin
 from ._models import chi2_sf, fit_mnl_time, fit_ordinal_time, saturated_lr
-from .analysis import KanoAnalysis
+from .analysis import KanoAnalysis, _answer_note_lines, _warn_reverse
 from .classify import CATEGORIES
 
 __all__ = ["KanoDrift", "LIFE_CYCLE"]
@@ -88,7 +88,12 @@ class KanoDrift(FittedModelMixin):
     analysis_ : KanoAnalysis
         The per-wave Kano analysis the trajectories come from.
     confounded_ : bool
-        True when wording or evaluation table differ between waves.
+        True when the evaluation table differs between waves or no single label -> code
+        mapping explains the answers of every wave (the mappings actually used are
+        compared, not the names of the answer sets).
+    answer_set_, answer_mappings_, answer_notes_ :
+        As in :class:`~expectlab.kano.KanoAnalysis`: the answer set(s) used, the mapping
+        per wave and every answer label that matched only after normalisation.
 
     Examples
     --------
@@ -196,6 +201,9 @@ class KanoDrift(FittedModelMixin):
         self.analysis_ = ka
         self.confounded_ = prep.wording_changed
         self.answer_sets_ = dict(prep.answer_sets)
+        self.answer_set_ = ka.answer_set_
+        self.answer_mappings_ = ka.answer_mappings_
+        self.answer_notes_ = ka.answer_notes_
         self.tables_ = dict(prep.tables)
         self.n_obs_ = ka.n_obs_
         self.excluded_ = ka.excluded_
@@ -348,6 +356,7 @@ class KanoDrift(FittedModelMixin):
         return out
 
     def _warn(self, unit_list, tables) -> None:
+        _warn_reverse(self.analysis_.shares_, self.analysis_.summary_["n"], stacklevel=4)
         if self.confounded_:
             warnings.warn(
                 "The answer wording or evaluation table differs between waves "
@@ -385,6 +394,7 @@ class KanoDrift(FittedModelMixin):
                      f"intervals: {100 * (1 - self.alpha):g}%")
         if self.confounded_:
             notes.append("Confounded: answer wording or evaluation table changed between waves")
+        notes.extend(_answer_note_lines(self.answer_notes_))
         return notes
 
     def forecast(self, steps: int = 1) -> pd.DataFrame:

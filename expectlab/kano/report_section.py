@@ -54,7 +54,7 @@ def client_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
     ... # doctest: +SKIP
     False
     """
-    from .analysis import KanoAnalysis
+    from .analysis import KanoAnalysis, _answer_note_lines
     from .reshape import reshape_wide
 
     params = dict(params or {})
@@ -117,6 +117,8 @@ def client_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
         note(str(w.message), kind="warning")
     if len(ka.excluded_):
         note(f"{len(ka.excluded_)} answer pairs were left out because an answer was missing.")
+    for line in _answer_note_lines(ka.answer_notes_):
+        note(line)  # answer labels that matched the wording only after normalisation
     if segment:
         try:
             with warnings.catch_warnings():

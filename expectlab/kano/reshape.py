@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
-from .._errors import InputError, require_columns
+from .._errors import InputError, describe_offenders, require_columns
 
 __all__ = ["reshape_wide"]
 
@@ -34,7 +36,9 @@ def reshape_wide(
     keep : list of str, optional
         Further columns copied to every long row (wave, segment, weight, ...).
     importance : dict, optional
-        Attribute label -> column of self-stated importance.
+        Attribute label -> column of self-stated importance. Numbers, or text ratings
+        that start with their number (``"9 - Extremely important"``), which are read as
+        that number and reported in ``result.attrs["notes"]``; other text is an error.
 
     Returns
     -------
@@ -42,6 +46,8 @@ def reshape_wide(
         Columns ``respondent`` (named as in ``data``), ``attribute``, ``functional``,
         ``dysfunctional``, ``importance`` (when given), the ``keep`` columns, and
         ``source_row`` (the index label of the wide row, so problems can be traced back).
+        ``attrs["notes"]`` lists what was done to the values (text importance ratings
+        read as numbers).
 
     Examples
     --------
@@ -76,6 +82,12 @@ def reshape_wide(
     needed = [respondent, *keep, *(c for v in pairs.values() for c in v),
               *importance.values()]
     require_columns(data, needed, source="the wide Kano data")
+    parsed: dict[str, np.ndarray] = {}
+    notes: list[str] = []
+    for col in dict.fromkeys(importance.values()):
+        parsed[col], note = _importance_values(data[col], col)
+        if note:
+            notes.append(note)
     parts: list[pd.DataFrame] = []
     for label, (fcol, dcol) in pairs.items():
         part = pd.DataFrame({
@@ -86,10 +98,46 @@ def reshape_wide(
         })
         if importance:
             col = importance.get(label)
-            part["importance"] = data[col].to_numpy(dtype=float) if col else float("nan")
+            part["importance"] = parsed[col] if col else float("nan")
         for col in keep:
             part[col] = data[col].to_numpy()
         part["source_row"] = data.index.to_numpy()
         parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs["notes"] = notes
+    return out
+
+
+# a number at the start of a rating label: "9 - Extremely important", "10 (very)", "7."
+_LEADING_NUMBER = re.compile(r"\s*([+-]?\d+(?:\.\d+)?)(?=$|[\s\-\u2013\u2014:.,;=()/])")
+
+
+def _importance_values(values: pd.Series, column: str) -> tuple[np.ndarray, str]:
+    """Importance ratings as floats. Text ratings whose label starts with the rating
+    (``"9 - Extremely important"``) are read as that number, with a note; anything else
+    that is not a number is an error naming the rows and values."""
+    numeric = pd.to_numeric(values, errors="coerce")
+    text = values.notna().to_numpy() & numeric.isna().to_numpy()
+    if not text.any():
+        return numeric.to_numpy(dtype=float), ""
+    out = numeric.to_numpy(dtype=float).copy()
+    bad = np.zeros(len(values), dtype=bool)
+    for pos in np.flatnonzero(text):
+        raw = values.iloc[pos]
+        m = _LEADING_NUMBER.match(str(raw)) if isinstance(raw, str) else None
+        if m is None:
+            bad[pos] = True
+        else:
+            out[pos] = float(m.group(1))
+    if bad.any():
+        raise InputError(
+            f"Importance column {column!r} holds text that does not start with a rating "
+            f"number: {describe_offenders(values, bad)}. Recode these answers to numbers "
+            "or blank them (e.g. 'Don't know' as missing)."
+        )
+    n = int(text.sum())
+    examples = ", ".join(repr(v) for v in pd.unique(values[text].to_numpy(dtype=object))[:3])
+    note = (f"Importance column {column!r}: {n} text rating(s) read as their leading number "
+            f"(e.g. {examples}).")
+    return out, note
 
