@@ -143,7 +143,7 @@ def detect_platform(header: Sequence[str], first_rows: Sequence[Sequence[str]]
         return PlatformLayout(
             "limesurvey", 0, list(header), {}, {},
             f"LimeSurvey export detected (columns {', '.join(found)}). Answer codes such "
-            "as A1, A2 are mapped through the codebook value labels or recode=.",
+            "as A1, A2 are mapped through the codebook's recode or recode=.",
         )
     return None
 

@@ -79,7 +79,7 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
 #: Fields a variable entry may have.
 VARIABLE_FIELDS: tuple[str, ...] = (
     "label", "type", "scale", "value_labels", "missing", "missing_ranges", "reverse",
-    "construct", "unit",
+    "construct", "unit", "recode",
 )
 
 #: Largest codebook file read (bytes). Real codebooks are a few kilobytes; anything far
@@ -141,6 +141,7 @@ class Variable:
     reverse: bool = False
     construct: str | None = None
     unit: str | None = None
+    recode: dict[Any, float] = field(default_factory=dict)
 
     @property
     def is_numeric(self) -> bool:
@@ -158,7 +159,7 @@ class Variable:
         --------
         >>> Variable("q", label="Old", scale=(1.0, 5.0)).merged_with(Variable("q", label="New"))
         Variable(name='q', label='New', type=None, scale=(1.0, 5.0), value_labels={}, \
-missing=[], missing_ranges=[], reverse=False, construct=None, unit=None)
+missing=[], missing_ranges=[], reverse=False, construct=None, unit=None, recode={})
         """
         updates: dict[str, Any] = {}
         for name in ("label", "type", "scale", "construct", "unit"):
@@ -173,6 +174,8 @@ missing=[], missing_ranges=[], reverse=False, construct=None, unit=None)
             updates["missing_ranges"] = list(other.missing_ranges)
         if other.reverse:
             updates["reverse"] = True
+        if other.recode:
+            updates["recode"] = dict(other.recode)
         return replace(self, **updates)
 
 
@@ -665,6 +668,8 @@ booleans)
                 item["construct"] = var.construct
             if var.unit:
                 item["unit"] = var.unit
+            if var.recode:
+                item["recode"] = {k: _plain(v) for k, v in var.recode.items()}
             spec["variables"][name] = item
         Path(path).write_text(
             yaml.dump(spec, Dumper=_CodebookDumper, sort_keys=False, allow_unicode=True,
@@ -1129,6 +1134,20 @@ def _variable_from_spec(name: str, item: Any, problems: _Problems) -> Variable |
             else:
                 ranges.append((bounds[0], bounds[1]))
 
+    recode: dict[Any, float] = {}
+    raw_recode = item.get("recode")
+    if raw_recode is not None and not isinstance(raw_recode, dict):
+        problems.add(f"{where}.recode", raw_recode,
+                     "a mapping of exported answer codes to numbers, e.g. {A1: 1, A2: 2}")
+    elif raw_recode:
+        for code, number in raw_recode.items():
+            path = f"{where}.recode.{code}"
+            value = _finite(number)
+            if not _is_code(code) or isinstance(number, bool) or value is None:
+                problems.add(path, number, "an answer code mapped to a finite number")
+                continue
+            recode[_parse_scalar(code)] = value
+
     reverse = item.get("reverse")
     if reverse is not None and not isinstance(reverse, bool):
         problems.add(f"{where}.reverse", reverse, "true or false (unquoted YAML booleans)")
@@ -1145,4 +1164,5 @@ def _variable_from_spec(name: str, item: Any, problems: _Problems) -> Variable |
         reverse=bool(reverse),
         construct=_text(item.get("construct"), f"{where}.construct", problems),
         unit=_text(item.get("unit"), f"{where}.unit", problems),
+        recode=recode,
     )

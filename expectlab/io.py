@@ -239,9 +239,10 @@ def read_survey(
         or SPSS/Stata files.
     recode : dict, optional
         ``{column: {code: value}}``: answer codes to replace before the numeric check,
-        e.g. LimeSurvey's ``{"q1": {"A1": 1, "A2": 2}}``. Numeric items whose codebook
-        value labels map text codes to numbers (``value_labels: {A1: 1, A2: 2}``) are
-        recoded the same way without this argument. Every recoding is noted.
+        e.g. LimeSurvey's ``{"q1": {"A1": 1, "A2": 2}}``. Items whose codebook entry has
+        ``recode: {A1: 1, A2: 2}`` are recoded the same way without this argument (value
+        labels stay what they are: the text of each numeric code). Every recoding is
+        noted.
     platform : {"auto", "none", "qualtrics", "surveymonkey", "limesurvey"}
         ``"auto"`` recognises platform exports from their header rows; ``"none"`` reads
         the first row as column names and everything below as respondents; naming a
@@ -332,7 +333,8 @@ def read_survey(
             col: Variable(col, label=text) for col, text in layout.labels.items()
             if col in frame.columns})
         meta_codebook = platform_book.merged_with(meta_codebook)
-    book = meta_codebook.merged_with(_load_codebook(codebook, path))
+    book = _align_names(meta_codebook.merged_with(_load_codebook(codebook, path)),
+                        frame.columns, notes)
     absent = [v for v in book.variables if v not in frame.columns]
     if absent:
         notes.append(
@@ -751,6 +753,25 @@ def _check_unique_columns(columns: Iterable[str], name: str) -> None:
         )
 
 
+def _align_names(book: Codebook, columns: Sequence[str], notes: list[str]) -> Codebook:
+    """Match codebook entries to columns whose names differ only by surrounding white
+    space (the reader strips column names): a declared scale must never be lost because
+    the header had a trailing space or carriage return."""
+    present = set(columns)
+    renames = {name: name.strip() for name in book.variables
+               if name not in present and name.strip() in present
+               and name.strip() not in book.variables}
+    if not renames:
+        return book
+    from dataclasses import replace
+
+    variables = {renames.get(n, n): (replace(v, name=renames[n]) if n in renames else v)
+                 for n, v in book.variables.items()}
+    notes.append("Codebook entries matched to columns after trimming white space: "
+                 + ", ".join(repr(n) for n in list(renames)[:10]) + ".")
+    return replace(book, variables=variables)
+
+
 def _load_codebook(codebook: Any, data_path: Path) -> Codebook | None:
     if codebook is None:
         for suffix in _SIDECAR_SUFFIXES:
@@ -948,10 +969,8 @@ def _recode(frame: pd.DataFrame, book: Codebook, recode: Mapping[str, Mapping[An
             var = book.get(col)
             if not var.is_numeric or pd.api.types.is_numeric_dtype(frame[col]):
                 continue
-            mapping = {k: _as_number(v) for k, v in var.value_labels.items()
-                       if isinstance(k, str) and _as_number(k) is None
-                       and _as_number(v) is not None}
-            source = "the codebook value labels"
+            mapping = dict(var.recode)
+            source = "the codebook's recode"
             if not mapping:
                 continue
         lookup = {_normalise_text(k): v for k, v in mapping.items()}
@@ -991,8 +1010,8 @@ def _coerce_numeric(frame: pd.DataFrame, book: Codebook, name: str) -> pd.DataFr
                 if found and all(ANSWER_CODE.fullmatch(v.strip()) for v in found):
                     fix = (
                         "These look like answer codes (LimeSurvey exports codes such as A1, "
-                        "A2 unless asked for values): recode them to numbers with value "
-                        "labels in the codebook (value_labels: {A1: 1, A2: 2, ...}) or "
+                        "A2 unless asked for values): recode them to numbers in the codebook "
+                        "(recode: {A1: 1, A2: 2, ...} under the variable) or with "
                         "recode={" + repr(col) + ": {'A1': 1, ...}}, or re-export the answers "
                         "as numbers. They are answers, not missing codes."
                     )

@@ -266,16 +266,15 @@ def prepare_study(params: Mapping[str, Any]) -> StudyData:
         )
     weight_col = params.get("weight_column")
     if weight_col:
-        w = pd.to_numeric(survey.data[weight_col], errors="coerce")
-        bad = w.isna() | (w < 0) | ~np.isfinite(w)
-        if bad.any():
-            from ._errors import describe_offenders
+        # the one weight check every estimator uses; in a report a missing or zero weight
+        # is an error too, because the profile's weighted shares would silently drop rows
+        from ._validate import weights_array
 
-            raise InputError(
-                f"{name}, weight column {weight_col!r}: weights must be non-negative numbers; "
-                f"found {describe_offenders(survey.data[weight_col], bad)}. Fix the weights "
-                "or run without them (--param weight_column=null)."
-            )
+        try:
+            weights_array(survey.data, weight_col, source=name)
+        except InputError as exc:
+            raise InputError(f"{exc} Or run without weights (--param weight_column=null)."
+                             ) from None
     data = survey.reverse_coded()
     scales: dict[str, ScaleScore] = {}
     notes: list[str] = list(survey.notes)
@@ -288,20 +287,22 @@ def prepare_study(params: Mapping[str, Any]) -> StudyData:
                 f"{name}: scale {scale_name!r} lists item(s) {missing_items} that the file "
                 "does not have. Correct the codebook's scales or the 'scales' parameter."
             )
-        declared = {survey.codebook.get(i).scale for i in items}
-        if None in declared or len(declared) != 1:
-            undeclared = [i for i in items if survey.codebook.get(i).scale is None]
+        # The codebook's scale where declared, else the template's scale_min/scale_max;
+        # either way every answer is checked against it, so a code such as 99 stops the
+        # report instead of entering a score.
+        fallback = (float(params["scale_min"]), float(params["scale_max"]))
+        declared = {survey.codebook.get(i).scale or fallback for i in items}
+        if len(declared) != 1:
+            detail = ", ".join(f"{i}: {survey.codebook.get(i).scale or fallback}"
+                               for i in items)
             raise InputError(
-                f"{name}: scale {scale_name!r}: the answer scale of its items is "
-                + (f"not declared for {undeclared}" if undeclared else
-                   "declared differently across its items")
-                + ". A report averages items only on a declared scale, so that codes such "
-                "as 99 cannot enter a score: add 'scale: [min, max]' to each item in the "
-                "codebook (--codebook or <data>.codebook.yaml)."
+                f"{name}: scale {scale_name!r} mixes items on different answer scales "
+                f"({detail}). Put its items on one scale, or correct 'scale: [min, max]' "
+                "in the codebook."
             )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            # the items are already reverse-coded above, on this same declared scale
+            # the items are already reverse-coded above, on their declared scale
             score = scale_score(data, items, name=scale_name, scale=declared.pop())
         notes.extend(str(w.message) for w in caught)
         if scale_name in survey.data.columns and scale_name not in items:

@@ -196,11 +196,14 @@ def limesurvey_export(n: int = 8, random_state: int = 2028) -> ExportFixture:
     rows += [[(data | codes)[c][i] for c in names] for i in range(n)]
     text = _csv_text(rows, quote_all=True)
     expected = pd.DataFrame(data | answers)
-    labels = {f"A{v}": v for v in range(1, 6)}
+    recode = {f"A{v}": v for v in range(1, 6)}
+    labels = {1: "Strongly disagree", 2: "Disagree", 3: "Neither", 4: "Agree",
+              5: "Strongly agree"}
     codebook = {
         "id": "id",
         "variables": {f"q{k}": {"label": f"Statement {k}", "scale": [1, 5],
-                                "value_labels": dict(labels)} for k in (1, 2, 3)},
+                                "recode": dict(recode), "value_labels": dict(labels)}
+                      for k in (1, 2, 3)},
     }
     return ExportFixture("limesurvey", text, "utf-8", expected,
                          {"q1": "Statement 1"}, {"platform": "limesurvey"}, codebook)

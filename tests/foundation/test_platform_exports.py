@@ -88,7 +88,7 @@ def test_limesurvey_codes_without_mapping_ask_to_recode(tmp_path):
         read_survey(path, codebook={"variables": {"q1": {"scale": [1, 5]}}})
     msg = str(err.value)
     assert "column 'q1'" in msg and "'A3'" in msg and "recode" in msg
-    assert "value_labels: {A1: 1" in msg and "Declare these answers as missing" not in msg
+    assert "recode: {A1: 1" in msg and "Declare these answers as missing" not in msg
     survey = read_survey(path, codebook={"variables": {"q1": {"scale": [1, 5]}}},
                          recode={"q1": {f"A{k}": k for k in range(1, 6)}})
     expected = pd.read_csv(EXPORTS / "limesurvey.expected.csv")
