@@ -51,7 +51,7 @@ def ensure_environment() -> None:
 
 def report(extra: list[str]) -> int:
     out = ROOT / "reports"
-    cmd = [BIN / "expectlab", "report", ROOT / "notebooks/templates/client_study.ipynb",
+    cmd = [BIN / "expectlab", "report", "client_study",
            "--data", ROOT / "data/client_survey.sav",
            "--param", f"transactions_path={ROOT / 'data/client_transactions.csv'}",
            "--out", out, *extra]
@@ -60,7 +60,7 @@ def report(extra: list[str]) -> int:
 
 def test(extra: list[str]) -> int:
     env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
-    cmd = [PYTHON, "-m", "pytest", "tests", "notebooks",
+    cmd = [PYTHON, "-m", "pytest", "tests", "notebooks", "expectlab/templates",
            "--nbval-lax", "--nbval-current-env",
            "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
            "--nbval-cell-timeout", "600",

@@ -15,7 +15,8 @@ from ._errors import InputError
 
 __all__ = ["main"]
 
-BUNDLED_TEMPLATES = {"client_study": "notebooks/templates/client_study.ipynb"}
+# templates shipped inside the package (expectlab/templates/<name>.ipynb)
+BUNDLED_TEMPLATES = {"client_study": "templates/client_study.ipynb"}
 
 
 def _resolve_template(name: str) -> Path:
@@ -23,12 +24,12 @@ def _resolve_template(name: str) -> Path:
     if path.exists():
         return path
     if name in BUNDLED_TEMPLATES:
-        bundled = Path(__file__).resolve().parents[1] / BUNDLED_TEMPLATES[name]
+        bundled = Path(__file__).resolve().parent / BUNDLED_TEMPLATES[name]
         if bundled.exists():
             return bundled
     raise InputError(
         f"Template {name!r} not found. Give the path of a template notebook, e.g. "
-        "notebooks/templates/client_study.ipynb."
+        "client_study (the bundled template)."
     )
 
 

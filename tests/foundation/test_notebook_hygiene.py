@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from tests.conftest import NOTEBOOKS
+from tests.conftest import NOTEBOOKS, ROOT
 
-PATHS = sorted(NOTEBOOKS.glob("*.ipynb")) + sorted((NOTEBOOKS / "templates").glob("*.ipynb"))
+TEMPLATES = ROOT / "expectlab" / "templates"
+PATHS = sorted(NOTEBOOKS.glob("*.ipynb")) + sorted(TEMPLATES.glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)

@@ -4,10 +4,10 @@ import pytest
 
 from expectlab.cli import build_parser, main
 from expectlab.report import prepare_study, split_data_source
-from tests.conftest import NOTEBOOKS
+from tests.conftest import ROOT
 from tests.foundation.test_report import _minimal_params
 
-TEMPLATE = NOTEBOOKS / "templates" / "client_study.ipynb"
+TEMPLATE = ROOT / "expectlab" / "templates" / "client_study.ipynb"
 
 
 def _run(tmp_path, data, *extra):

@@ -7,9 +7,9 @@ import pytest
 from expectlab import InputError
 from expectlab.cli import main
 from expectlab.report import parse_parameter, validate_parameters
-from tests.conftest import DATA, NOTEBOOKS
+from tests.conftest import DATA, ROOT
 
-TEMPLATE = NOTEBOOKS / "templates" / "client_study.ipynb"
+TEMPLATE = ROOT / "expectlab" / "templates" / "client_study.ipynb"
 PROFILE_HEADINGS = ["Data profile", "Sample", "Missing answers", "Scale items",
                     "Scale reliability", "About this report"]
 SECTION_HEADINGS = ["Kano analysis", "Satisfaction", "Loyalty", "Net Promoter Score",
