@@ -462,6 +462,7 @@ class KanoDrift(Estimator):
 
     def _summary_notes(self) -> list[str]:
         notes = super()._summary_notes()
+        notes.extend(self.analysis_._input_notes)  # weights used, wide study reshaped
         notes.append(f"Waves: {', '.join(map(str, self.waves_))}; time as {self.time}; "
                      f"intervals: {100 * (1 - self.alpha):g}%")
         if self.confounded_:

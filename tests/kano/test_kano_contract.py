@@ -253,6 +253,7 @@ def test_old_weight_argument_warns_and_still_works(worked_example, drift_data):
         d = quiet(KanoDrift(n_boot=0, n_sim=10, progress=False), panel, weight="w",
                   **DRIFT_COLS)
     assert d.weights_ == "w"
+    assert "Survey weights: 'w'" in d._summary_notes()
 
 
 # ---- pickling ----------------------------------------------------------------------------
