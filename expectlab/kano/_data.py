@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._errors import InputError, describe_offenders, require_columns
+from .._errors import InputError, require_columns
 from .._results import ExclusionLog
+from .._validate import check_in_scale, numeric_column, weights_array
 from .answers import CODES, AnswerMatch, _fast_numeric_codes, match_answers, unknown_advice
 from .classify import _table_rows, classify_codes
 
@@ -88,12 +89,18 @@ def prepare(
     dysfunctional: str,
     wave: str | None,
     segment: str | None,
-    weight: str | None,
+    weights: str | np.ndarray | pd.Series | None,
     importance: str | None,
     table: Any,
     answer_set: Any,
+    importance_scale: tuple[float, float] | None = None,
 ) -> Prepared:
-    """Validate, code and classify tidy Kano data; record every excluded row."""
+    """Validate, code and classify tidy Kano data; record every excluded row.
+
+    ``weights`` is a column name or one weight per row, checked by
+    :func:`expectlab._validate.weights_array`; ``importance_scale`` (from a study's
+    codebook) is checked when given.
+    """
     for name, value in (("respondent", respondent), ("attribute", attribute),
                         ("functional", functional), ("dysfunctional", dysfunctional)):
         if not isinstance(value, str):
@@ -101,7 +108,8 @@ def prepare(
                 f"{name}= must name a column of the data (a string); got {value!r}."
             )
     require_columns(data, [respondent, attribute, functional, dysfunctional, wave, segment,
-                           weight, importance], source="the Kano data")
+                           weights if isinstance(weights, str) else None, importance],
+                    source="the Kano data")
     if len(data) == 0:
         raise InputError("The Kano data has no rows; pass at least one answer pair.")
     log = ExclusionLog()
@@ -114,46 +122,18 @@ def prepare(
         miss = data[col].isna().to_numpy()
         log.add_mask(data, miss & keep, reason)
         keep &= ~miss
+    # survey weights and importance go through the shared checks (text, inf, negative
+    # -> error; missing / zero weights -> excluded with the reason)
     w = None
-    if weight is not None:
-        w_raw = pd.to_numeric(data[weight], errors="coerce")
-        not_num = w_raw.isna().to_numpy() & data[weight].notna().to_numpy()
-        if not_num.any():
-            raise InputError(
-                f"Column {weight!r} (weight) must be numeric; non-numeric "
-                f"{describe_offenders(data[weight], not_num)}. Fix or blank these values."
-            )
-        w = w_raw.to_numpy(dtype=float)
-        bad = np.isfinite(w) & (w < 0) | np.isinf(w)
-        if bad.any():
-            raise InputError(
-                f"Column {weight!r} (weight) must hold non-negative finite weights; found "
-                f"{describe_offenders(data[weight], bad)}. Fix the weights."
-            )
-        miss = np.isnan(w)
-        if keep.any() and not np.any(w[keep & ~miss] > 0):
-            n_zero = int(np.sum(keep & (w == 0)))
-            raise InputError(
-                f"Column {weight!r} (weight): no usable row has a positive weight "
-                f"({n_zero} zero, {int(np.sum(keep & miss))} missing), so no answer would "
-                "count. Check that weight= names the weight column and that the weights "
-                "were filled in."
-            )
-        log.add_mask(data, miss & keep, "missing weight")
-        keep &= ~miss
-        zero = (w == 0) & keep
-        log.add_mask(data, zero, "zero weight")
-        keep &= ~zero
+    if weights is not None:
+        w = weights_array(data, weights, log=log, keep=keep, source="the Kano data")
     imp = None
     if importance is not None:
-        imp_s = pd.to_numeric(data[importance], errors="coerce")
-        not_num = imp_s.isna().to_numpy() & data[importance].notna().to_numpy()
-        if not_num.any():
-            raise InputError(
-                f"Column {importance!r} (importance) must be numeric; non-numeric "
-                f"{describe_offenders(data[importance], not_num)}. Recode or blank them."
-            )
-        imp = imp_s.to_numpy(dtype=float)
+        imp = numeric_column(data, importance, role="importance",
+                             source="the Kano data").to_numpy(dtype=float)
+        if importance_scale is not None:
+            check_in_scale(pd.Series(imp, index=data.index), importance_scale,
+                           column=importance, source="the Kano data", role="importance")
 
     if wave is not None:
         waves = _sorted_waves(data.loc[keep, wave], wave)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import numpy as np
 import pandas as pd
@@ -11,10 +12,14 @@ from scipy import sparse
 
 from .._errors import FragileResultWarning, InputError
 from .._resample import check_random_state, iter_bootstrap_weights, percentile_interval, progress
-from .._results import FittedModelMixin
+from .._results import Estimator, renamed_argument
 from ._data import D_SCORES, F_SCORES, Prepared, prepare
+from ._inputs import KanoInputs, kano_inputs
 from .classify import CATEGORIES
 from .statistics import aom_category, better_worse, category_strength, fong_test, modal_category
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..study import Study
 
 __all__ = ["KanoAnalysis", "group_statistics"]
 
@@ -59,7 +64,7 @@ def group_statistics(stats: np.ndarray) -> dict[str, np.ndarray]:
         }
 
 
-class KanoAnalysis(FittedModelMixin):
+class KanoAnalysis(Estimator):
     """Kano classification per attribute (and wave / segment) with uncertainty.
 
     For each attribute: counts and shares of the six categories, the modal category with
@@ -88,14 +93,26 @@ class KanoAnalysis(FittedModelMixin):
     min_n : int
         Fewer usable answers than this for an attribute trigger a warning.
     random_state : int, Generator or None
-        Seed of the bootstrap.
+        Seed of the bootstrap (the only random step).
     progress : bool
         Show a progress bar during the bootstrap.
 
     Attributes
     ----------
     summary : pandas.DataFrame
-        One row per attribute (x wave x segment when given).
+        One row per attribute (x wave x segment when given). Counts ``n``, ``A`` ... ``Q``
+        (weighted counts rescaled to ``n`` with weights), the categories (``category``
+        after the near-tie rule, ``modal`` strictly, ``category_aom``), strengths,
+        Fong's test (``fong_diff``, ``fong_limit``, ``fong_significant``), and for each
+        estimate ``better``, ``worse``, ``functional_mean``, ``dysfunctional_mean``
+        (and ``importance``) the columns ``<name>``, ``<name>_se``, ``<name>_lower``,
+        ``<name>_upper``: the estimate, its bootstrap standard error and the percentile
+        interval at ``1 - alpha`` (the suffixes are those of
+        :data:`expectlab._results.SUMMARY_COLUMNS`). ``p_modal_<C>`` is the bootstrap
+        probability that category ``C`` is the modal one.
+    estimates_ : pandas.DataFrame
+        The same estimates in long form: index (group..., ``quantity``), columns
+        ``estimate``, ``se``, ``lower``, ``upper``.
     shares_ : pandas.DataFrame
         Category shares (weighted when weights are given).
     answer_sets_ : dict
@@ -111,16 +128,48 @@ class KanoAnalysis(FittedModelMixin):
         punctuation, contractions, a leading I/It/This, ...): the label as found, the
         set's label it matched, code, position, the set it came from, the normalisations
         applied, its count and columns (and wave). Empty when every label matched as is.
+    weights_ : str or None
+        The weight column used (``"array"`` for weights passed as values, ``None``
+        unweighted).
+    replicates_ : dict or None
+        Bootstrap replicates: ``"stats"`` (name -> array ``(n_boot, groups)``) and
+        ``"modal"`` (index of the modal category per replicate and group).
     n_obs_ : int
-        Usable answer pairs.
+        Usable answer pairs. ``n_obs_ + len(excluded_)`` is the number of input rows
+        (answer pairs: rows of long data, respondents x Kano pairs of a wide study).
     excluded_ : pandas.DataFrame
-        Rows left out, with the reason.
+        Rows left out (``row``, ``reason``). With a wide study ``row`` is
+        ``(row of the study data, attribute)``.
 
     Notes
     -----
     With survey weights the category columns hold weighted counts rescaled to sum to
     ``n``; Fong's test then uses Kish's effective sample size. Respondents are resampled
     as a whole, so the same id in several waves is treated as the same person.
+
+    The fitted object keeps the result tables and the bootstrap replicates of the group
+    statistics, not the input data: it pickles small and carries no answers of
+    individual respondents.
+
+    References
+    ----------
+    Kano, N., Seraku, N., Takahashi, F. and Tsuji, S. (1984). Attractive quality and
+    must-be quality. *Journal of the Japanese Society for Quality Control* 14(2), 39-48.
+
+    Berger, C. et al. (1993). Kano's methods for understanding customer-defined quality.
+    *Center for Quality Management Journal* 2(4), 3-36.
+
+    Fong, D. (1996). Using the self-stated importance questionnaire to interpret Kano
+    questionnaire results. *Center for Quality Management Journal* 5(3), 21-24.
+
+    DuMouchel, W. (1993). Thoughts on graphical and continuous analysis. In Berger et al.
+    (1993), 25-29.
+
+    See Also
+    --------
+    KanoDrift : how the categories move across survey waves.
+    expectlab.kano.reshape_wide : wide exports (two columns per attribute) to long form.
+    expectlab.kano.classify : the category of single answer pairs.
 
     Examples
     --------
@@ -135,12 +184,24 @@ class KanoAnalysis(FittedModelMixin):
     >>> # with 4 answers Fong's test cannot separate O (2) from M (1): M > O decides
     >>> ka.summary.loc["App", ["modal", "category"]].tolist()
     ['O', 'M']
+
+    A :class:`~expectlab.Study` that declares Kano pairs in a wide file needs no column
+    arguments:
+
+    >>> wide = pd.DataFrame({"rid": [1, 2, 3], "app_f": [1, 1, 2], "app_d": [5, 3, 5]})
+    >>> study = expectlab.Study.from_frame(wide, id="rid",
+    ...                                    kano_pairs={"App": ("app_f", "app_d")})
+    >>> ka = expectlab.KanoAnalysis(n_boot=0, progress=False).fit(study)
+    >>> ka.summary.loc["App", ["O", "A", "M"]].astype(int).tolist()
+    [1, 1, 1]
     """
 
     _summary_title = "Kano analysis"
+    _tables = ("estimates_", "shares_")
 
-    def __init__(self, table: Any = "standard", answer_set: Any = None, alpha: float = 0.05,
-                 n_boot: int = 1000, tie_rule: str | float = "fong", fong_z: float = 1.65,
+    def __init__(self, table: Literal["standard", "strict"] | Any = "standard",
+                 answer_set: Any = None, alpha: float = 0.05, n_boot: int = 1000,
+                 tie_rule: Literal["fong", "exact"] | float = "fong", fong_z: float = 1.65,
                  min_n: int = 100, random_state: Any = None, progress: bool = True) -> None:
         self.table = table
         self.answer_set = answer_set
@@ -166,38 +227,73 @@ class KanoAnalysis(FittedModelMixin):
             )
         check_random_state(self.random_state)
 
-    def fit(self, data: pd.DataFrame, *, respondent: str, attribute: str, functional: str,
-            dysfunctional: str, wave: str | None = None, segment: str | None = None,
-            weight: str | None = None, importance: str | None = None) -> KanoAnalysis:
+    def fit(self, data: pd.DataFrame | Study, *, respondent: str | None = None,
+            attribute: str | None = None, functional: str | None = None,
+            dysfunctional: str | None = None, wave: str | None = None,
+            segment: str | bool | None = None,
+            weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+            importance: str | Mapping[str, str] | None = None,
+            weight: str | None = None) -> Self:
         """Classify every answer pair and summarise per attribute (x wave x segment).
 
         Parameters
         ----------
-        data : pandas.DataFrame
+        data : pandas.DataFrame or Study
             Tidy data, one row per respondent x attribute (x wave); see
-            :func:`expectlab.kano.reshape_wide` for wide exports.
+            :func:`expectlab.kano.reshape_wide` for wide exports. Or a
+            :class:`~expectlab.Study`: when it declares Kano pairs (``kano_pairs``, a wide
+            file with one row per respondent) and no column arguments are given, it is
+            reshaped with ``study.id`` as respondent; ``study.wave`` and
+            ``study.weights`` are used unless given here.
         respondent, attribute, functional, dysfunctional : str
-            Column names.
-        wave, segment, weight, importance : str, optional
-            Column names of the survey wave, a segment, survey weights and self-stated
-            importance.
+            Column names of long data (``respondent`` defaults to a study's id).
+        wave : str, optional
+            Column of the survey wave (default: the study's wave).
+        segment : str or True, optional
+            Column of a segment. ``True`` takes the study's first segment; a study's
+            segments are not used otherwise.
+        weights : str or array-like, optional
+            Survey weights: a column name, or one weight per row (per respondent row of
+            a wide study). Default: the study's weights. Rows with a missing or zero
+            weight are excluded and counted in ``excluded_``.
+        importance : str or dict, optional
+            Column of self-stated importance; with a wide study a dict attribute label
+            -> importance column.
+        weight : str, optional
+            Old name of ``weights`` (deprecated, warns).
 
         Returns
         -------
         KanoAnalysis
             ``self``, fitted.
         """
+        weights = renamed_argument("weight", weight, "weights", weights,
+                                   owner="KanoAnalysis.fit")
         self._check_params()
-        prep = prepare(data, respondent=respondent, attribute=attribute,
-                       functional=functional, dysfunctional=dysfunctional, wave=wave,
-                       segment=segment, weight=weight, importance=importance,
-                       table=self.table, answer_set=self.answer_set)
-        self._wave, self._segment = wave, segment
-        self._importance = importance
-        self._compute(prep)
-        self._fitted = True
+        inputs = kano_inputs(data, respondent=respondent, attribute=attribute,
+                             functional=functional, dysfunctional=dysfunctional, wave=wave,
+                             segment=segment, weights=weights, importance=importance,
+                             owner="KanoAnalysis")
+        self._fit_inputs(inputs)
         self._warn()
         return self
+
+    def _fit_inputs(self, inputs: KanoInputs) -> Prepared:
+        """Fit on resolved inputs; returns the prepared answers (kept by no one)."""
+        prep = prepare(inputs.frame, respondent=inputs.respondent,
+                       attribute=inputs.attribute, functional=inputs.functional,
+                       dysfunctional=inputs.dysfunctional, wave=inputs.wave,
+                       segment=inputs.segment, weights=inputs.weights,
+                       importance=inputs.importance, importance_scale=inputs.importance_scale,
+                       table=self.table, answer_set=self.answer_set)
+        self._wave, self._segment = inputs.wave, inputs.segment
+        self._importance = inputs.importance
+        self._compute(prep)
+        w = inputs.weights
+        self.weights_ = None if w is None else w if isinstance(w, str) else "array"
+        self._input_notes = list(inputs.notes)
+        self._fitted = True
+        return prep
 
     # ------------------------------------------------------------------------------------
     def _group_keys(self) -> list[str]:
@@ -260,10 +356,10 @@ class KanoAnalysis(FittedModelMixin):
         out["fong_limit"] = fong_limit
         out["fong_significant"] = fong_sig
         reps = self._bootstrap(mat, n_groups, prep) if self.n_boot else None
-        names = ["better", "worse", "functional_mean", "dysfunctional_mean"]
+        estimated = ["better", "worse", "functional_mean", "dysfunctional_mean"]
         if self._importance is not None:
-            names.append("importance")
-        for name in names:
+            estimated.append("importance")
+        for name in estimated:
             out[name] = stats[name]
             if reps is not None:
                 rep = reps["stats"][name]
@@ -297,8 +393,9 @@ class KanoAnalysis(FittedModelMixin):
         self.n_obs_ = int(len(prep.frame))
         self.n_respondents_ = int(len(resp_uniques))
         self.excluded_ = prep.excluded.to_frame()
-        self.replicates_ = reps
-        self._prepared = prep
+        self.replicates_ = None if reps is None else {"stats": reps["stats"],
+                                                       "modal": reps["modal"]}
+        self.estimates_ = _long_estimates(out, estimated)
 
     @staticmethod
     def _weighted(prep: Prepared) -> bool:
@@ -324,7 +421,7 @@ class KanoAnalysis(FittedModelMixin):
             scaled = rep[..., :6] / rep[..., _TOT][..., None] * n_eff[None, :, None]
         # "probability of being the modal category": the plain largest count per replicate
         modal = modal_category(np.nan_to_num(scaled), tie_rule="exact")
-        return {"stats": group_statistics(rep), "modal": modal, "raw": rep}
+        return {"stats": group_statistics(rep), "modal": modal}
 
     def _group_index(self, frame: pd.DataFrame) -> np.ndarray:
         keys = self._group_keys()
@@ -366,6 +463,7 @@ class KanoAnalysis(FittedModelMixin):
 
     def _summary_notes(self) -> list[str]:
         notes = super()._summary_notes()
+        notes.extend(self._input_notes)
         notes.append(f"Respondents: {self.n_respondents_}; bootstrap replicates: {self.n_boot}; "
                      f"intervals: {100 * (1 - self.alpha):g}% percentile")
         sets = sorted({str(v) for v in self.answer_sets_.values()})
@@ -414,6 +512,25 @@ class KanoAnalysis(FittedModelMixin):
 
         self._check_fitted()
         return plot_shares(self.shares_, ax=ax, **kwargs)
+
+
+def _long_estimates(summary: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The estimates of the wide summary in long form with the shared column names."""
+    parts = []
+    for name in names:
+        part = summary[[name, f"{name}_se", f"{name}_lower", f"{name}_upper"]].copy()
+        part.columns = ["estimate", "se", "lower", "upper"]
+        part["quantity"] = name
+        parts.append(part)
+    out = pd.concat(parts)
+    keys = list(out.index.names)
+    out = out.set_index("quantity", append=True)
+    # group rows together: each attribute's quantities next to each other
+    order = np.lexsort([np.repeat(np.arange(len(names)), len(summary)),
+                        np.tile(np.arange(len(summary)), len(names))])
+    out = out.iloc[order]
+    out.index = out.index.set_names([*keys, "quantity"])
+    return out
 
 
 def _label(key: Any) -> str:

@@ -16,7 +16,8 @@ Kano (2001) describes attributes that move indifferent -> attractive -> one-dime
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import numpy as np
 import pandas as pd
@@ -30,10 +31,14 @@ from .._resample import (
     percentile_interval,
     progress,
 )
-from .._results import FittedModelMixin
+from .._results import Estimator, renamed_argument
+from ._inputs import kano_inputs
 from ._models import chi2_sf, fit_mnl_time, fit_ordinal_time, saturated_lr
 from .analysis import KanoAnalysis, _answer_note_lines, _warn_reverse
 from .classify import CATEGORIES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..study import Study
 
 __all__ = ["KanoDrift", "LIFE_CYCLE"]
 
@@ -45,7 +50,7 @@ _STAGE = np.array([1, 2, 3, 0, -1, -1])
 _BOOT_CHUNK = 100
 
 
-class KanoDrift(FittedModelMixin):
+class KanoDrift(Estimator):
     """How Kano categories move across survey waves, per attribute, with uncertainty.
 
     Parameters
@@ -77,7 +82,19 @@ class KanoDrift(FittedModelMixin):
     Attributes
     ----------
     summary : pandas.DataFrame
-        One row per attribute (x segment).
+        One row per attribute (x segment): ``n_waves``, ``n``; the test of "no drift"
+        (``test`` = the time coding, ``statistic`` = likelihood-ratio chi-square, ``df``,
+        ``p``, ``drift_significant``); the life-cycle slope on I < A < O < M as
+        ``lifecycle_slope`` with ``lifecycle_slope_se``, ``lifecycle_slope_lower``,
+        ``lifecycle_slope_upper`` (Wald interval at ``1 - alpha``),
+        ``lifecycle_slope_statistic`` (z) and ``lifecycle_slope_p``, and ``direction``;
+        ``set_aside_RQ``; first / last Better and Worse; for linked respondents
+        ``n_linked``, ``forward``, ``backward``, ``moves_other`` and ``moves_p`` (one-sided
+        sign-flip test that moves follow the life cycle); ``confounded``,
+        ``converged``. Column names follow one convention: ``<quantity>`` is the
+        estimate and ``<quantity>_se`` / ``_lower`` / ``_upper`` / ``_statistic`` /
+        ``_p`` its standard error, interval, test statistic and p-value (the names of
+        :data:`expectlab._results.SUMMARY_COLUMNS`).
     trajectories_ : pandas.DataFrame
         Observed and fitted category shares per attribute x wave x category, with intervals.
     better_worse_ : pandas.DataFrame
@@ -94,6 +111,33 @@ class KanoDrift(FittedModelMixin):
     answer_set_, answer_mappings_, answer_notes_ :
         As in :class:`~expectlab.kano.KanoAnalysis`: the answer set(s) used, the mapping
         per wave and every answer label that matched only after normalisation.
+    waves_ : list
+        The waves, in order.
+    weights_ : str or None
+        The weight column used (``"array"`` for weights passed as values).
+    n_obs_ : int
+        Usable answer pairs (all waves); ``n_obs_ + len(excluded_)`` is the number of
+        input rows.
+    excluded_ : pandas.DataFrame
+        Rows left out (``row``, ``reason``).
+
+    Notes
+    -----
+    The fitted object keeps the model fits per attribute (parameters and covariances),
+    the result tables and the per-wave :class:`KanoAnalysis`, not the input data.
+
+    References
+    ----------
+    Kano, N. (2001). Life cycle and creation of attractive quality. *4th International
+    QMOD Conference*, Linkoping.
+
+    Williams, D. A. (1976). Improved likelihood ratio tests for complete contingency
+    tables. *Biometrika* 63(1), 33-37.
+
+    See Also
+    --------
+    KanoAnalysis : the categories and Better / Worse per wave.
+    expectlab.simulate.kano.simulate_kano_panel : panels with known drift.
 
     Examples
     --------
@@ -109,9 +153,11 @@ class KanoDrift(FittedModelMixin):
     """
 
     _summary_title = "Kano drift across waves"
+    _tables = ("trajectories_", "better_worse_", "transitions_")
 
-    def __init__(self, table: Any = "standard", answer_set: Any = None,
-                 time: str = "numeric", alpha: float = 0.05, n_boot: int = 500,
+    def __init__(self, table: Literal["standard", "strict"] | Any = "standard",
+                 answer_set: Any = None, time: Literal["numeric", "categorical"] = "numeric",
+                 alpha: float = 0.05, n_boot: int = 500,
                  n_sim: int = 1000, min_n: int = 100, random_state: Any = None,
                  progress: bool = True, n_jobs: int | None = None) -> None:
         self.table = table
@@ -126,34 +172,57 @@ class KanoDrift(FittedModelMixin):
         self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------------------------
-    def fit(self, data: pd.DataFrame, *, respondent: str, attribute: str, functional: str,
-            dysfunctional: str, wave: str, segment: str | None = None,
-            weight: str | None = None, importance: str | None = None) -> KanoDrift:
+    def fit(self, data: pd.DataFrame | Study, *, respondent: str | None = None,
+            attribute: str | None = None, functional: str | None = None,
+            dysfunctional: str | None = None, wave: str | None = None,
+            segment: str | bool | None = None,
+            weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+            importance: str | Mapping[str, str] | None = None,
+            weight: str | None = None) -> Self:
         """Estimate drift per attribute (x segment) across the waves in ``wave``.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or Study
+            Long data (one row per respondent x attribute x wave), or a
+            :class:`~expectlab.Study`; a study with Kano pairs in a wide file (one row
+            per respondent x wave) needs no column arguments, and its wave and weights
+            are used unless given here.
+        respondent, attribute, functional, dysfunctional, segment, weights, importance :
+            As in :meth:`KanoAnalysis.fit`.
+        wave : str
+            Column of the survey wave (default: the study's wave); required.
+        weight : str, optional
+            Old name of ``weights`` (deprecated, warns).
 
         Returns
         -------
         KanoDrift
             ``self``, fitted.
         """
+        weights = renamed_argument("weight", weight, "weights", weights,
+                                   owner="KanoDrift.fit")
+        inputs = kano_inputs(data, respondent=respondent, attribute=attribute,
+                             functional=functional, dysfunctional=dysfunctional, wave=wave,
+                             segment=segment, weights=weights, importance=importance,
+                             owner="KanoDrift")
+        wave, segment = inputs.wave, inputs.segment
         if wave is None:
-            raise InputError("KanoDrift needs wave= (the column naming the survey wave).")
+            raise InputError("KanoDrift needs wave= (the column naming the survey wave), or "
+                             "a Study that declares its wave.")
         if self.time not in ("numeric", "categorical"):
             raise InputError(f"time must be 'numeric' or 'categorical', got {self.time!r}.")
         if not isinstance(self.n_sim, int | np.integer) or self.n_sim < 1:
             raise InputError(f"n_sim must be a positive integer, got {self.n_sim!r}.")
         rng = check_random_state(self.random_state)
         seeds = rng.integers(0, 2**31 - 1, size=4)
-        with warnings.catch_warnings():
-            # the per-wave analysis repeats warnings that this class words for drift
-            warnings.simplefilter("ignore", FragileResultWarning)
-            ka = KanoAnalysis(table=self.table, answer_set=self.answer_set, alpha=self.alpha,
-                              n_boot=self.n_boot, min_n=self.min_n,
-                              random_state=int(seeds[0]), progress=self.progress)
-            ka.fit(data, respondent=respondent, attribute=attribute, functional=functional,
-                   dysfunctional=dysfunctional, wave=wave, segment=segment, weight=weight,
-                   importance=importance)
-        prep = ka._prepared
+        # the per-wave analysis is fitted without its warnings: this class words them
+        # for drift (_warn below)
+        ka = KanoAnalysis(table=self.table, answer_set=self.answer_set, alpha=self.alpha,
+                          n_boot=self.n_boot, min_n=self.min_n,
+                          random_state=int(seeds[0]), progress=self.progress)
+        ka._check_params()
+        prep = ka._fit_inputs(inputs)
         frame = prep.frame
         waves = sorted(pd.unique(frame["wave"]))
         if len(waves) < 2:
@@ -207,6 +276,7 @@ class KanoDrift(FittedModelMixin):
         self.tables_ = dict(prep.tables)
         self.n_obs_ = ka.n_obs_
         self.excluded_ = ka.excluded_
+        self.weights_ = ka.weights_
         self.better_worse_ = self._better_worse(ka)
         self.trajectories_ = self._trajectories(unit_list, tables, waves, unit_keys)
         trans, moves = self._transitions(frame, unit_list, unit_keys, waves,
@@ -257,7 +327,7 @@ class KanoDrift(FittedModelMixin):
         nxt = f.assign(_t=f["_t"] - 1)[["respondent", *unit_keys, "_t", "cat"]]
         pairs = f.merge(nxt, on=["respondent", *unit_keys, "_t"], suffixes=("", "_next"))
         empty_moves = {key: dict(n_linked=0, forward=0, backward=0, moves_other=0,
-                                 p_lifecycle=np.nan) for key in unit_list}
+                                 moves_p=np.nan) for key in unit_list}
         if pairs.empty:
             return pd.DataFrame(columns=[*unit_keys, "from", "to", "count", "probability",
                                          "lower", "upper"]), empty_moves
@@ -318,7 +388,7 @@ class KanoDrift(FittedModelMixin):
                 p = np.nan
             moves[key] = dict(n_linked=int(len(np.unique(resp_codes[m]))),
                               forward=int(fwd[m].sum()), backward=int(bwd[m].sum()),
-                              moves_other=int(other[m].sum()), p_lifecycle=float(p))
+                              moves_other=int(other[m].sum()), moves_p=float(p))
         return trans, moves
 
     def _build_summary(self, unit_list, unit_keys, tables, moves) -> pd.DataFrame:
@@ -331,16 +401,18 @@ class KanoDrift(FittedModelMixin):
             row = dict(zip(unit_keys, key, strict=True))
             row["n_waves"] = int((tab.sum(axis=1) > 0).sum())
             row["n"] = int(self.analysis_.summary_.loc[_bw_rows(bw, key, unit_keys)]["n"].sum())
-            row.update(test=self.time, lr_stat=res["lr"], df=res["df"], p_value=res["p"])
+            row.update(test=self.time, statistic=res["lr"], df=res["df"], p=res["p"])
             row["drift_significant"] = bool(res["p"] < self.alpha) if np.isfinite(res["p"]) \
                 else False
             slope, se = res["slope"], res["slope_se"]
-            row.update(lifecycle_slope=slope, lifecycle_se=se,
-                       lifecycle_lower=slope - z * se, lifecycle_upper=slope + z * se)
+            row.update(lifecycle_slope=slope, lifecycle_slope_se=se,
+                       lifecycle_slope_lower=slope - z * se,
+                       lifecycle_slope_upper=slope + z * se)
             zval = slope / se if se and np.isfinite(se) and se > 0 else np.nan
-            row["lifecycle_z"] = zval
-            row["lifecycle_p"] = 2 * stats.norm.sf(abs(zval)) if np.isfinite(zval) else np.nan
-            if np.isfinite(zval) and row["lifecycle_p"] < self.alpha:
+            row["lifecycle_slope_statistic"] = zval
+            row["lifecycle_slope_p"] = 2 * stats.norm.sf(abs(zval)) if np.isfinite(zval) \
+                else np.nan
+            if np.isfinite(zval) and row["lifecycle_slope_p"] < self.alpha:
                 row["direction"] = "maturing" if slope > 0 else "reverting"
             else:
                 row["direction"] = "no clear direction"
@@ -390,6 +462,7 @@ class KanoDrift(FittedModelMixin):
 
     def _summary_notes(self) -> list[str]:
         notes = super()._summary_notes()
+        notes.extend(self.analysis_._input_notes)  # weights used, wide study reshaped
         notes.append(f"Waves: {', '.join(map(str, self.waves_))}; time as {self.time}; "
                      f"intervals: {100 * (1 - self.alpha):g}%")
         if self.confounded_:

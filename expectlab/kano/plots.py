@@ -154,7 +154,7 @@ def plot_drift_arrows(better_worse: pd.DataFrame, ax: Any = None, *, intervals: 
             ax.annotate("", xy=(x[j + 1], y[j + 1]), xytext=(x[j], y[j]),
                         arrowprops=dict(arrowstyle="->", color=color, lw=1.5))
         ax.scatter(x, y, color=color, s=18, zorder=3)
-        ax.annotate(f"{_plain(attr)} (wave {sub.index[0]})", (x[0], y[0]), xytext=(4, -10),
+        ax.annotate(_plain(f"{attr} (wave {sub.index[0]})"), (x[0], y[0]), xytext=(4, -10),
                     textcoords="offset points", fontsize=8, color=color)
     _quadrants(ax)
     if title:
@@ -217,7 +217,7 @@ def plot_share_trajectory(trajectory: pd.DataFrame, ax: Any = None, *, kind: str
         from .._errors import InputError
 
         raise InputError(f"kind must be 'stacked' or 'lines', got {kind!r}.")
-    ax.set_xticks(x, [str(w) for w in waves])
+    ax.set_xticks(x, [_plain(str(w)) for w in waves])
     ax.set_xlabel("Wave")
     ax.set_ylabel("Share of respondents")
     ax.set_ylim(0, 1)

@@ -85,7 +85,7 @@ def client_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
             ka = KanoAnalysis(answer_set=params.get("kano_answer_set"), n_boot=n_boot,
                               random_state=seed, progress=False).fit(
                 long, respondent=id_col, attribute="attribute", functional="functional",
-                dysfunctional="dysfunctional", weight=weight)
+                dysfunctional="dysfunctional", weights=weight)
     except InputError as exc:
         # the rest of the report stays useful; say plainly why this part is missing
         note(f"The Kano section could not be computed: {exc}", kind="warning")
@@ -116,7 +116,9 @@ def client_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
     for w in caught:
         note(str(w.message), kind="warning")
     if len(ka.excluded_):
-        note(f"{len(ka.excluded_)} answer pairs were left out because an answer was missing.")
+        reasons = "; ".join(f"{n} {reason}" for reason, n in
+                            ka.excluded_["reason"].value_counts().items())
+        note(f"{len(ka.excluded_)} answer pairs were left out ({reasons}).")
     for line in _answer_note_lines(ka.answer_notes_):
         note(line)  # answer labels that matched the wording only after normalisation
     if segment:
@@ -126,7 +128,7 @@ def client_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
                 seg = KanoAnalysis(answer_set=params.get("kano_answer_set"), n_boot=n_boot,
                                    random_state=seed, progress=False).fit(
                     long, respondent=id_col, attribute="attribute", functional="functional",
-                    dysfunctional="dysfunctional", segment=segment, weight=weight)
+                    dysfunctional="dysfunctional", segment=segment, weights=weight)
         except InputError as exc:
             note(f"The Kano comparison by segment could not be computed: {exc}",
                  kind="warning")

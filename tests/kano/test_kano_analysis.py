@@ -89,7 +89,7 @@ def test_survey_weights_equal_replicating_rows():
     base = pd.DataFrame({"id": np.arange(150), "attribute": "x",
                          "f": rng.integers(1, 6, 150), "d": rng.integers(1, 6, 150),
                          "w": rng.integers(1, 4, 150)})
-    weighted = fit(base, weight="w", params={"n_boot": 0}).summary
+    weighted = fit(base, weights="w", params={"n_boot": 0}).summary
     rep = base.loc[base.index.repeat(base["w"])].assign(id=lambda x: np.arange(len(x)))
     replicated = fit(rep, params={"n_boot": 0}).summary
     for col in ["better", "worse", "functional_mean", "dysfunctional_mean"]:
@@ -217,21 +217,24 @@ def test_duplicate_answers_raise(worked_example):
 
 
 @pytest.mark.parametrize("weights,match", [
-    (["a"] * 888, "must be numeric"), ([-1.0] * 888, "non-negative")])
+    (["a"] * 888, "Weight column 'w' in the Kano data must hold numbers, but has text"),
+    ([-1.0] * 888, "Weight column 'w' must hold non-negative numbers")])
 def test_bad_weights_raise(worked_example, weights, match):
     with pytest.raises(InputError, match=match):
-        fit(worked_example.assign(w=weights), weight="w")
+        fit(worked_example.assign(w=weights), weights="w")
 
 
 def test_missing_and_zero_weights_are_logged(worked_example):
     w = np.ones(len(worked_example))
     w[0], w[1] = np.nan, 0
-    ka = fit(worked_example.assign(w=w), weight="w", params={"n_boot": 0})
-    assert sorted(ka.excluded_["reason"]) == ["missing weight", "zero weight"]
+    ka = fit(worked_example.assign(w=w), weights="w", params={"n_boot": 0})
+    assert sorted(ka.excluded_["reason"]) == ["missing weight 'w'", "zero weight 'w'"]
+    assert ka.n_obs_ + len(ka.excluded_) == len(worked_example)
 
 
 def test_non_numeric_importance_raises(worked_example):
-    with pytest.raises(InputError, match="importance"):
+    with pytest.raises(InputError, match="Importance column 'imp' in the Kano data must "
+                                         "hold numbers, but has text"):
         fit(worked_example.assign(imp="high"), importance="imp")
 
 

@@ -81,16 +81,17 @@ def test_direction_is_recovered_for_each_path():
     back = data["attribute"] == "Back"
     data.loc[back, "wave"] = 5 - data.loc[back, "wave"]
     s = drift(data).summary
-    assert s.loc["Life", "direction"] == "maturing" and s.loc["Life", "lifecycle_lower"] > 0
+    assert s.loc["Life", "direction"] == "maturing"
+    assert s.loc["Life", "lifecycle_slope_lower"] > 0
     assert s.loc["Back", "direction"] == "reverting"
     assert s.loc["Flat", "direction"] == "no clear direction"
     assert bool(s.loc["Life", "drift_significant"]) and not s.loc["Flat", "drift_significant"]
     # the rise and fall is invisible to a linear trend but clear with wave as categories
     cat = drift(data, time="categorical").summary
-    assert cat.loc["Fad", "p_value"] < 1e-6 and cat.loc["Fad", "df"] == 15
+    assert cat.loc["Fad", "p"] < 1e-6 and cat.loc["Fad", "df"] == 15
     # linked respondents: moves follow the life-cycle order for "Life", not for "Flat"
     assert s.loc["Life", "forward"] > 3 * s.loc["Life", "backward"]
-    assert s.loc["Life", "p_lifecycle"] < 0.01 and s.loc["Flat", "p_lifecycle"] > 0.05
+    assert s.loc["Life", "moves_p"] < 0.01 and s.loc["Flat", "moves_p"] > 0.05
 
 
 @pytest.mark.slow
@@ -103,9 +104,9 @@ def test_no_drift_tests_reject_about_5_percent_over_400_simulations():
                               linked=False, random_state=2024)
     numeric = drift(sim.data, n_boot=0, n_sim=20).summary
     categorical = drift(sim.data, n_boot=0, n_sim=20, time="categorical").summary
-    for rate in ((numeric["p_value"] < 0.05).mean(),
-                 (categorical["p_value"] < 0.05).mean(),
-                 (numeric["lifecycle_p"] < 0.05).mean()):
+    for rate in ((numeric["p"] < 0.05).mean(),
+                 (categorical["p"] < 0.05).mean(),
+                 (numeric["lifecycle_slope_p"] < 0.05).mean()):
         assert 0.03 <= rate <= 0.08, rate
     assert numeric["converged"].all()
 
@@ -115,7 +116,7 @@ def test_life_cycle_move_test_holds_its_size_with_linked_respondents():
     sim = simulate_kano_panel(150, 2, {f"a{i}": "no drift" for i in range(200)},
                               linked=True, random_state=8)
     s = drift(sim.data, n_boot=0, n_sim=20).summary
-    assert (s["p_lifecycle"] < 0.05).mean() <= 0.08
+    assert (s["moves_p"] < 0.05).mean() <= 0.08
 
 
 def test_trajectories_transitions_and_forecast():
@@ -188,7 +189,7 @@ def test_weighted_and_segmented_drift_runs():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FragileResultWarning)
         d = KanoDrift(n_boot=50, n_sim=50, random_state=0, progress=False).fit(
-            data, segment="seg", weight="weight", **COLS)
+            data, segment="seg", weights="weight", **COLS)
     assert list(d.summary.index) == [("App", "a"), ("App", "b")]
     assert (d.summary["direction"] == "maturing").all()
     import matplotlib.pyplot as plt
