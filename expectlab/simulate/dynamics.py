@@ -55,8 +55,8 @@ PANEL_DEFAULTS: dict[str, float] = {
 }
 
 # Satisfaction surface (midpoint-centred x = P - 4, y = E - 4) and the loyalty logit.
-_SAT = {"b0": 4.3, "bx": 0.75, "by": -0.35, "bdd": -0.08}
-_LOYAL = {"b0": -0.6, "bs": 0.9, "be": 0.45}
+_SAT = {"b0": 4.3, "bx": 0.75, "by": -0.35, "bdd": -0.25}
+_LOYAL = {"b0": -0.5, "bs": 0.9, "be": 0.25}
 
 
 @dataclass
@@ -388,11 +388,12 @@ def write_examples(directory: Path) -> list[Path]:
             f"{prm['promise']:g} and word of mouth {prm['word_of_mouth']:g} per point, "
             "with person effects correlated with the performance level."),
         "source": "simulated by expectlab.simulate.dynamics.write_examples, seed 20240808",
-        "id": "customer",
         "wave": "wave",
         "weight": "weight",
         "variables": {
-            "customer": {"label": "Customer id (same person in every wave)", "type": "id"},
+            # not declared as the (unique) id: a customer has one row per wave
+            "customer": {"label": "Customer id (same person in every wave)",
+                         "type": "categorical"},
             "wave": {"label": "Survey wave", "type": "numeric"},
             "expectation": {"label": "What the customer expects the service WILL be "
                                      "(mean of items)", "type": "numeric", "scale": [1, 7]},
