@@ -53,7 +53,7 @@ def hedges_g(x1: np.ndarray, x2: np.ndarray, w1: np.ndarray | None = None,
     --------
     >>> r = hedges_g(np.array([5., 6, 7, 6]), np.array([4., 5, 5, 4]))
     >>> round(r.g, 3)
-    1.457
+    1.845
     """
     x1 = np.asarray(x1, float)
     x2 = np.asarray(x2, float)
