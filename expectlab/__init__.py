@@ -45,9 +45,13 @@ _LAZY = {
     "ShiftedBetaGeometric": "expectlab.repeat",
     # customer satisfaction indices (PLS path models)
     "PLSPathModel": "expectlab.csi", "SatisfactionIndex": "expectlab.csi",
+    # expectation dynamics: updating, the promise chain, service recovery
+    "ExpectationUpdating": "expectlab.dynamics",
+    "PromiseChain": "expectlab.dynamics",
+    "ServiceRecovery": "expectlab.dynamics",
 }
 _SUBPACKAGES = {"kano", "satisfaction", "loyalty", "repeat", "simulate", "io", "scales",
-                "report", "study", "csi"}
+                "report", "study", "csi", "dynamics"}
 
 __all__ = ["InputError", "NotFittedError", "FragileResultWarning", "__version__", *sorted(_LAZY)]
 
