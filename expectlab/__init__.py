@@ -45,9 +45,13 @@ _LAZY = {
     "ShiftedBetaGeometric": "expectlab.repeat",
     # customer satisfaction indices (PLS path models)
     "PLSPathModel": "expectlab.csi", "SatisfactionIndex": "expectlab.csi",
+    # service quality (SERVQUAL gaps, five-gap model, IPA, penalty-reward)
+    "ServqualGaps": "expectlab.servqual", "FiveGapModel": "expectlab.servqual",
+    "ImportancePerformance": "expectlab.servqual", "PenaltyReward": "expectlab.servqual",
+    "compare_with_kano": "expectlab.servqual",
 }
 _SUBPACKAGES = {"kano", "satisfaction", "loyalty", "repeat", "simulate", "io", "scales",
-                "report", "study", "csi"}
+                "report", "study", "csi", "servqual"}
 
 __all__ = ["InputError", "NotFittedError", "FragileResultWarning", "__version__", *sorted(_LAZY)]
 

@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import Any
 
 # topic modules; each may define simulators and ``write_examples(directory)``
-TOPICS = ("client", "kano", "satisfaction", "loyalty", "repeat", "csi", "exports")
+TOPICS = ("client", "kano", "satisfaction", "loyalty", "repeat", "csi", "exports", "servqual")
 
 
 def import_topic(topic: str) -> ModuleType | None:
