@@ -482,3 +482,10 @@ class ServqualGaps(Estimator):
         from .plots import plot_profile
 
         return plot_profile(self, level=level, ax=ax, **kwargs)
+
+    def plot_zone(self, ax=None, **kwargs):
+        """Share of respondents below / within / above the zone of tolerance per
+        dimension (three-column format only; an InputError otherwise)."""
+        from .plots import plot_zone
+
+        return plot_zone(self, ax=ax, **kwargs)

@@ -248,7 +248,7 @@ class PenaltyReward(Estimator):
             classes[f"{short}_lower"] = part[lcol].to_numpy()
             classes[f"{short}_upper"] = part[ucol].to_numpy()
         wrong = []
-        for j, a in enumerate(names):
+        for j in range(k):
             issues = []
             if b_low[j] > 0:
                 issues.append("low performance raises satisfaction (b_low > 0)")

@@ -14,13 +14,10 @@ expectation composites of a dimension.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-
-from .._errors import InputError
 
 __all__ = ["difference_score_reliability", "reliability_table", "DIFFERENCE_SCORE_NOTE"]
 
@@ -64,17 +61,13 @@ def difference_score_reliability(var_p: float, var_e: float, cov_pe: float,
     return float((var_p * r_pp + var_e * r_ee - 2 * cov_pe) / denominator)
 
 
-def _alpha(block: np.ndarray, names: list[str]) -> float:
-    from ..scales import cronbach_alpha
+def _alpha(block: np.ndarray) -> float:
+    """Cronbach's alpha of complete, already validated answers (the reader's formula)."""
+    from ..scales import _alpha_value
 
-    if block.shape[1] < 2:
+    if block.shape[1] < 2 or block.shape[0] < 3:
         return float("nan")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return float(cronbach_alpha(pd.DataFrame(block, columns=names)).alpha)
-    except InputError:
-        return float("nan")
+    return _alpha_value(block)
 
 
 def reliability_table(expectation: np.ndarray, perception: np.ndarray,
@@ -92,8 +85,7 @@ def reliability_table(expectation: np.ndarray, perception: np.ndarray,
         e, p = expectation[:, cols], perception[:, cols]
         complete = ~(np.isnan(e).any(axis=1) | np.isnan(p).any(axis=1))
         e, p = e[complete], p[complete]
-        names = list(members)
-        a_e, a_p, a_g = _alpha(e, names), _alpha(p, names), _alpha(p - e, names)
+        a_e, a_p, a_g = _alpha(e), _alpha(p), _alpha(p - e)
         if len(e) >= 3:
             em, pm = e.mean(axis=1), p.mean(axis=1)
             cov = np.cov(pm, em)

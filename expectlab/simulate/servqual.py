@@ -239,7 +239,7 @@ def simulate_servqual(
                                                     scale)
         truth_items["gap"] = truth_items["perception"] - truth_items["expectation"]
         batteries = {"exp": e_ans, "per": p_ans}
-        for j, item in enumerate(items.index):
+        for item in items.index:
             mapping[item] = (f"exp_{item}", f"per_{item}")
     else:
         # adequate shares the respondent's expectation level, lower by the zone width
