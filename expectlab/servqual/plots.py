@@ -59,7 +59,7 @@ def plot_gaps(model, level: str = "dimension", measure: str | None = None, ax=No
                   f"{int(round((1 - model.alpha) * 100))}% interval")
     ax.set_title(f"Service-quality gaps per {level}")
     if len(chosen) > 1:
-        ax.legend(loc="best", fontsize=8)
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     return ax
 
 
@@ -83,7 +83,7 @@ def plot_profile(model, level: str = "dimension", ax=None, **kwargs):
     ax.set_xlim(lo - 0.2, hi + 0.2)
     ax.set_xlabel(f"Mean answer (scale {lo:g} to {hi:g})")
     ax.set_title(f"Mean answers per {level}")
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     return ax
 
 
@@ -107,7 +107,7 @@ def plot_zone(model, ax=None, **kwargs):
     ax.set_xlim(0, 1)
     ax.set_xlabel("Share of respondents (perceived service vs zone of tolerance)")
     ax.set_title("Position relative to the zone of tolerance")
-    ax.legend(loc="lower right", fontsize=8, ncol=4)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     return ax
 
 
@@ -153,7 +153,7 @@ def plot_penalty_reward(model, ax=None, **kwargs):
                         zip(table.index, table["class"], strict=True)])
     ax.set_xlabel("Change in overall satisfaction versus middle performance")
     ax.set_title("Penalty-reward contrast")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     return ax
 
 
@@ -179,5 +179,5 @@ def plot_five_gaps(model, ax=None, **kwargs):
     ax.set_yticklabels([_literal(n) for n in names])
     ax.set_xlabel("Gap in scale points")
     ax.set_title(f"The five gaps per {level}")
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     return ax

@@ -183,7 +183,7 @@ def simulate_servqual(
     >>> sim.items["rel1"]
     ('exp_rel1', 'per_rel1')
     >>> round(float(sim.truth.dimensions.loc["reliability", "gap"]), 2)
-    -1.06
+    -1.05
     """
     if format not in ("two-column", "three-column"):
         raise InputError(f"format must be 'two-column' or 'three-column', got {format!r}.")
