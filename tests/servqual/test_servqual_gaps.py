@@ -166,3 +166,47 @@ def test_exclusions_are_counted(two):
     assert reasons["no item answered in both batteries"] == 2
     assert reasons["zero weight 'w'"] == 1
     assert m.n_obs_ == len(data) - 3
+
+
+@pytest.mark.parametrize("name", ["ServqualGaps", "FiveGapModel", "ImportancePerformance",
+                                  "PenaltyReward"])
+def test_estimator_contract(name, two, attrs):
+    import pickle
+
+    from sklearn.base import clone
+
+    import expectlab
+    from expectlab import NotFittedError
+
+    cls = getattr(expectlab, name)
+    est = cls(scale=(1, 7) if name in ("ServqualGaps", "FiveGapModel") else (1, 5))
+    assert clone(est).get_params() == est.get_params()
+    assert not hasattr(est, "summary")
+    with pytest.raises(NotFittedError):
+        est.print_summary()
+    if name == "ServqualGaps":
+        data = two.data
+        est.fit(data, items=two.items, dimensions=two.dimensions, overall="overall_quality")
+    elif name == "FiveGapModel":
+        data = two.data
+        est.fit(data, two.management, items=two.items,
+                management_items=two.management_items)
+    elif name == "ImportancePerformance":
+        data = attrs.data
+        est.set_params(n_boot=50, random_state=1).fit(
+            data, performance=attrs.attributes, overall="overall_satisfaction")
+    else:
+        data = attrs.data
+        est.set_params(n_boot=50, random_state=1).fit(
+            data, attributes=attrs.attributes, overall="overall_satisfaction")
+    assert list(est.summary.columns[:6]) == ["estimate", "se", "lower", "upper",
+                                             "statistic", "p"]
+    assert est.to_frame().equals(est.summary)
+    assert est.to_dict()["n_obs"] == est.n_obs_
+    est.print_summary()
+    assert est._repr_html_().startswith("<")
+    again = pickle.loads(pickle.dumps(est))
+    pd.testing.assert_frame_equal(again.summary, est.summary)
+    for value in vars(est).values():
+        if isinstance(value, pd.DataFrame):
+            assert not set(data.columns) <= set(value.columns)
