@@ -49,9 +49,13 @@ _LAZY = {
     "ExpectationUpdating": "expectlab.dynamics",
     "PromiseChain": "expectlab.dynamics",
     "ServiceRecovery": "expectlab.dynamics",
+    # service quality (SERVQUAL gaps, five-gap model, IPA, penalty-reward)
+    "ServqualGaps": "expectlab.servqual", "FiveGapModel": "expectlab.servqual",
+    "ImportancePerformance": "expectlab.servqual", "PenaltyReward": "expectlab.servqual",
+    "compare_with_kano": "expectlab.servqual",
 }
 _SUBPACKAGES = {"kano", "satisfaction", "loyalty", "repeat", "simulate", "io", "scales",
-                "report", "study", "csi", "dynamics"}
+                "report", "study", "csi", "dynamics", "servqual"}
 
 __all__ = ["InputError", "NotFittedError", "FragileResultWarning", "__version__", *sorted(_LAZY)]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 # topic modules; each may define simulators and ``write_examples(directory)``
 TOPICS = ("client", "kano", "satisfaction", "loyalty", "repeat", "csi", "exports",
-          "dynamics")
+          "dynamics", "servqual")
 
 
 def import_topic(topic: str) -> ModuleType | None:
