@@ -45,6 +45,9 @@ class Case:
     required: str                            # a column fit cannot do without
     numeric_role: str | None = None          # a column that must hold numbers
     weights_ok: bool = True                  # does fit take weights=?
+    # the table with the estimate/se/lower/upper columns: the summary, or for Kano (whose
+    # summary is a classification table of counts and categories) its ``estimates_``
+    stats_table: str = "summary"
 
 
 def _satisfaction() -> pd.DataFrame:
@@ -78,6 +81,14 @@ def _cohort() -> pd.DataFrame:
                          "count": lost + [1000 - sum(lost)]})
 
 
+def _kano() -> pd.DataFrame:
+    return expectlab.simulate.simulate_kano_panel(60, 2, random_state=3).data
+
+
+KANO_ROLES = {"respondent": "respondent", "attribute": "attribute",
+              "functional": "functional", "dysfunctional": "dysfunctional"}
+
+
 def _csi() -> pd.DataFrame:
     from expectlab.simulate.csi import simulate_csi
 
@@ -89,6 +100,11 @@ SAT_ROLES = {"satisfaction": ["sat_1", "sat_2", "sat_3"],
              "experience": ["perf_1", "perf_2", "perf_3"]}
 
 CASES: list[Case] = [
+    Case("KanoAnalysis", lambda: expectlab.KanoAnalysis(n_boot=20, random_state=1),
+         _kano, {**KANO_ROLES, "wave": "wave"}, required="dysfunctional",
+         stats_table="estimates_"),
+    Case("KanoDrift", lambda: expectlab.KanoDrift(n_boot=10, random_state=1), _kano,
+         {**KANO_ROLES, "wave": "wave"}, required="functional"),
     Case("SatisfactionRegression",
          lambda: expectlab.SatisfactionRegression(scale=(1, 7), n_boot=20, random_state=1),
          _satisfaction, SAT_ROLES, required="exp_1", numeric_role="perf_2"),
@@ -156,10 +172,11 @@ def test_fit_returns_self_and_results_convention(case):
         assert est.fit(data, **case.fit_kwargs) is est
     summary = est.summary
     assert isinstance(summary, pd.DataFrame) and len(summary)
-    stats = [c for c in summary.columns if c in SUMMARY_COLUMNS]
+    table = getattr(est, case.stats_table)
+    stats = [c for c in table.columns if c in SUMMARY_COLUMNS]
     assert stats, f"{case.name}: summary has none of {SUMMARY_COLUMNS}"
     legacy = {"coef", "lower 95%", "upper 95%", "p-value", "p_value", "z", "std err"}
-    assert not legacy & set(summary.columns)
+    assert not legacy & set(summary.columns) and not legacy & set(table.columns)
     assert isinstance(est.n_obs_, int) and est.n_obs_ > 0
     assert list(est.excluded_.columns[:2]) == ["row", "reason"]
     assert est.to_frame().equals(summary)
