@@ -15,13 +15,6 @@ from tests.conftest import NOTEBOOKS
 
 PATHS = sorted(NOTEBOOKS.glob("0*.ipynb"))
 
-#: Notebooks still waiting for their teaching revision; remove a name once it is merged.
-PENDING = {
-    "00_start_here.ipynb",
-    "01_kano_classification.ipynb",
-    "02_expectation_drift.ipynb",
-}
-PENDING_REASON = "revised in the Kano/start-here teaching pass"
 
 
 def _text(source) -> str:
@@ -116,14 +109,7 @@ def test_each_missing_part_is_named(tmp_path):
     assert teaching_problems(path) == ["the Solutions section has no code cell"]
 
 
-def test_pending_names_exist():
-    """A stale entry would silently exempt nothing; drop names of merged notebooks."""
-    assert PENDING <= {p.name for p in PATHS}
-
-
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
 def test_teaching_notebook_is_complete(path):
-    if path.name in PENDING:
-        pytest.skip(PENDING_REASON)
     problems = teaching_problems(path)
     assert not problems, f"{path.name}: " + "; ".join(problems)
