@@ -249,6 +249,11 @@ def show(result: Any, ctx: Any) -> None:
     fig, ax = plt.subplots(figsize=(6.5, 5))
     ka.plot_better_worse(ax=ax)
     relabel(ax, xlabel=tr("kano.fig.x"), ylabel=tr("kano.fig.y"), title=tr("kano.fig.title"))
+    quadrants = {CATEGORY_NAMES[c].lower(): cat[c] for c in ("A", "O", "I", "M")}
+    for text in ax.texts:  # the quadrant names, in the report's language
+        word = quadrants.get(text.get_text().strip().lower())
+        if word is not None:
+            text.set_text(fmt.literal(word))
     blocks.paragraph(tr("kano.better_worse"))
     ctx.figure(fig, tr("kano.fig.title"), tr("kano.fig.alt"))
     ctx.show_warnings(result)

@@ -44,7 +44,7 @@ def _flatten(node: Any, prefix: str, out: dict[str, str]) -> None:
         if isinstance(value, dict):
             _flatten(value, f"{name}.", out)
         else:
-            out[name] = str(value).strip()
+            out[name] = str(value)
 
 
 class Messages:

@@ -22,7 +22,7 @@ def _kano(result: SectionResult, ctx: ReportContext) -> list[str]:
     modal = modal_probability(s)
     out = []
     groups = []
-    for cat in ("M", "O", "A"):
+    for cat in ("M", "O", "A", "I"):
         names = [str(f) for f in s.index[(s["category"] == cat) & clear]]
         if names:
             groups.append(tr("sum.kano.group", category=tr(f"kano.category.{cat}"),
