@@ -49,9 +49,13 @@ def _loyalty(result: SectionResult, ctx: ReportContext) -> list[str]:
     tr = ctx.tr
     imp = result.parts["model"].importance_.sort_values("share", ascending=False)
     top = imp.index[0]
-    out = [tr("sum.loy.driver", driver=ctx.label(top), share=fmt.share(imp.loc[top, "share"]),
-              ci=ctx.interval(imp.loc[top, "share_lower"], imp.loc[top, "share_upper"],
-                              fmt.share), n=fmt.count(result.n_used))]
+    out: list[str] = []
+    if len(imp) > 1:  # with one measure its share is 100% by construction: nothing to say
+        out.append(tr("sum.loy.driver", driver=ctx.label(top),
+                      share=fmt.share(imp.loc[top, "share"]),
+                      ci=ctx.interval(imp.loc[top, "share_lower"],
+                                      imp.loc[top, "share_upper"], fmt.share),
+                      n=fmt.count(result.n_used)))
     if len(imp) > 1:
         second = imp.index[1]
         overlap = imp.loc[top, "share_lower"] <= imp.loc[second, "share_upper"]
