@@ -1,13 +1,15 @@
 """Reading and checking a client file for the report: the study the sections work on.
 
-:func:`prepare_study` reads the file, checks that every mapped column exists, checks
-weights, and builds the scale scores on the declared answer scale. The report command
-calls it before running anything, so a bad file stops with one clear message.
+:func:`prepare_study` reads the file, resolves the column mapping (which sections run
+follows from the columns the file has, see :mod:`expectlab.report.sections`), builds the
+measurement layer (:class:`~expectlab.Study`) and the scale scores on the declared answer
+scale, and validates the inputs of every section that runs. The report command calls it
+before running anything, so a bad file stops with one clear message and no report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,14 +18,16 @@ import pandas as pd
 from .._errors import InputError
 from ..io import SurveyData, read_survey
 from ..scales import ScaleScore, scale_score
+from ..study import Study
+from .formatting import humanise
 from .parameters import (
-    _COLUMN_PARAMS,
     DEFAULT_PARAMETERS,
     split_data_source,
     validate_parameters,
 )
+from .sections import Reason, SectionPlan, explicit_names, plan_sections
 
-__all__ = ["StudyData", "prepare_study"]
+__all__ = ["StudyData", "prepare_study", "preflight"]
 
 
 @dataclass
@@ -39,7 +43,17 @@ class StudyData:
     scales : dict of str to ScaleScore
         Scale scores with their reliability.
     params : dict
-        The validated parameters.
+        The validated parameters, with default mappings the file lacks removed.
+    notes : list of str
+        Reader and scoring notes for the data-quality appendix.
+    study : Study
+        The measurement layer (roles of the columns), validated.
+    sections : dict of str to SectionPlan
+        Which analysis sections run, and what each leaves out and why.
+    adjustments : list of Reason
+        Default roles the file lacks (no segments, no weights), for the methods appendix.
+    explicit : set of str
+        The parameters the user passed.
     """
 
     survey: SurveyData
@@ -47,7 +61,20 @@ class StudyData:
     scales: dict[str, ScaleScore]
     params: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    study: Study | None = None
+    sections: dict[str, SectionPlan] = field(default_factory=dict)
+    adjustments: list[Reason] = field(default_factory=list)
+    explicit: set[str] = field(default_factory=set)
 
+    def runs(self, section: str) -> bool:
+        """Whether the analysis section ``section`` runs on this file."""
+        plan = self.sections.get(section)
+        return bool(plan and plan.runs)
+
+    def label(self, column: str) -> str:
+        """The codebook's wording of ``column``; a plain form of its name otherwise."""
+        text = self.survey.codebook.label(column)
+        return humanise(column) if text == column else text
 
 
 def _scale_definitions(params: Mapping[str, Any], survey: SurveyData) -> dict[str, list[str]]:
@@ -65,15 +92,34 @@ def _scale_definitions(params: Mapping[str, Any], survey: SurveyData) -> dict[st
     return scales
 
 
-def prepare_study(params: Mapping[str, Any]) -> StudyData:
-    """Read the client file, check the mapped columns and build the scale scores.
+def prepare_study(params: Mapping[str, Any], *,
+                  explicit: Iterable[str] | None = None) -> StudyData:
+    """Read the client file, resolve the column mapping and validate every section's inputs.
 
-    Raises :class:`InputError` with one clear message when the file or the mapping is
-    wrong; the report command calls this before executing the template.
+    Parameters
+    ----------
+    params : mapping
+        Report parameters (unknown names are refused).
+    explicit : iterable of str, optional
+        The parameters the user passed. A mapping the user passed whose columns the file
+        does not have is an error; a default mapping (the template's value) whose columns
+        are absent only leaves its section out. When ``None``, the parameters whose value
+        differs from :data:`DEFAULT_PARAMETERS` count as passed.
+
+    Raises
+    ------
+    InputError
+        One clear message when the file, the mapping or the input of any section that
+        runs is wrong; the report command calls this before executing the template, so a
+        bad file gives no report at all.
     """
     params = validate_parameters(params, allowed=list(params) + list(DEFAULT_PARAMETERS))
     if not params.get("data_path"):
         raise InputError("No data file given: pass --data FILE.")
+    defaults = validate_parameters({})
+    explicit_set = (set(explicit) if explicit is not None
+                    else explicit_names(params, defaults))
+    explicit_set -= {"data_path"}
     data_path, read_options = split_data_source(params["data_path"])
     items: list[str] = []
     if params.get("missing_codes") is not None and not isinstance(params["missing_codes"],
@@ -90,25 +136,21 @@ def prepare_study(params: Mapping[str, Any]) -> StudyData:
         codebook=params.get("codebook_path"),
         missing_codes=params.get("missing_codes"),
         items=_present_columns(data_path, items, read_options) if items else None,
-        id_column=params.get("id_column"),
+        id_column=params.get("id_column") if params.get("id_column") else None,
         **read_options,
     )
     name = survey.source.name
-    needed: list[str] = []
-    for key in _COLUMN_PARAMS:
-        if params.get(key):
-            needed.append(params[key])
-    for key in ("expectation_items", "experience_items", "satisfaction_items"):
-        needed.extend(params.get(key) or [])
-    for pair in params["kano_pairs"].values():
-        needed.extend(pair)
-    absent = [c for c in dict.fromkeys(needed) if c not in survey.data.columns]
-    if absent:
+    columns = list(survey.data.columns)
+    codebook_scales = [k for k, v in survey.codebook.scales.items() if v]
+    params, plan, adjustments, errors = plan_sections(params, explicit_set, columns,
+                                                      codebook_scales)
+    if errors:
         raise InputError(
-            f"{name}: the report parameters name column(s) the file does not have: "
-            f"{', '.join(map(repr, absent))}. Map them with --param (e.g. --param "
-            "segment_column=region, --param nps_column=null to leave a section out). "
-            f"Columns in the file: {', '.join(map(repr, list(survey.data.columns)[:40]))}."
+            f"{name}: the report was asked for column(s) the file does not have: "
+            f"{'; '.join(errors)}. Give the right column names with --param NAME=COLUMN, "
+            "or leave that part of the report out by not passing the parameter (or passing "
+            f"NAME=null). Columns in the file: {', '.join(map(repr, columns[:40]))}"
+            f"{' ...' if len(columns) > 40 else ''}."
         )
     weight_col = params.get("weight_column")
     if weight_col:
@@ -126,7 +168,8 @@ def prepare_study(params: Mapping[str, Any]) -> StudyData:
     notes: list[str] = list(survey.notes)
     import warnings
 
-    for scale_name, items in _scale_definitions(params, survey).items():
+    definitions = _scale_definitions(params, survey)
+    for scale_name, items in definitions.items():
         missing_items = [i for i in items if i not in data.columns]
         if missing_items:
             raise InputError(
@@ -158,8 +201,73 @@ def prepare_study(params: Mapping[str, Any]) -> StudyData:
             )
         data[scale_name] = score.scores
         scales[scale_name] = score
-    return StudyData(survey, data, scales, params, notes)
+    # the measurement layer: roles of the columns, validated once (ids unique, weights,
+    # segments, items inside their scales, NPS answers 0-10)
+    study = Study.from_survey(
+        survey, id=params.get("id_column"), weights=params.get("weight_column"),
+        segments=(params["segment_column"],) if params.get("segment_column") else (),
+        nps=params.get("nps_column") if plan["nps"].runs else None,
+        kano_pairs=params["kano_pairs"] if plan["kano"].runs else {},
+        scales={k: v for k, v in definitions.items() if k not in survey.codebook.scales})
+    result = StudyData(survey, data, scales, params, notes, study=study, sections=plan,
+                       adjustments=adjustments, explicit=explicit_set)
+    preflight(result)
+    return result
 
+
+def preflight(study: StudyData) -> None:
+    """Validate the inputs of every section that runs; raise one :class:`InputError`.
+
+    A section must never meet an input error halfway through the report (and turn it into
+    a note a consultant might overlook): the problems a file can have are found here.
+    """
+    from .._validate import numeric_column
+
+    data, params, name = study.data, study.params, study.survey.source.name
+    # presentation: the language's catalogue, a CJK font for Chinese, the style's colours
+    from .blocks import figure_rc
+    from .i18n import messages
+    from .pages import _colour, _logo
+
+    language = params.get("language") or "en"
+    messages(language)
+    style = params.get("style")
+    if style is not None and not isinstance(style, Mapping):
+        raise InputError(f"The report style must be a mapping (logo, colours, footer, "
+                         f"title_colour), got {type(style).__name__}.")
+    figure_rc(language, dict(style or {}))
+    _colour((style or {}).get("title_colour"))
+    _logo((style or {}).get("logo"))
+    if study.runs("kano"):
+        from ..kano.answers import detect_answer_set, to_codes
+
+        cols = [c for pair in params["kano_pairs"].values() for c in pair]
+        chosen = detect_answer_set(*(study.survey.data[c] for c in cols),
+                                   answer_set=params.get("kano_answer_set"))
+        for c in cols:
+            to_codes(study.survey.data[c], chosen, column=c)
+    if study.runs("loyalty"):
+        outcome = params["loyalty_outcome"]
+        values = numeric_column(data, outcome, role="loyalty outcome", source=name)
+        if values.dropna().nunique() < 2:
+            raise InputError(
+                f"{name}, loyalty outcome {outcome!r}: every answered row has the same value "
+                f"({values.dropna().unique()[:3].tolist()!r}), so nothing can tell stayers "
+                "from leavers. Map another outcome (--param loyalty_outcome=COLUMN) or leave "
+                "the loyalty model out (--param loyalty_outcome=null).")
+        for driver in params["loyalty_drivers"]:
+            numeric_column(data, driver, role="loyalty driver", source=name)
+    if study.runs("purchase"):
+        from ..repeat.report_section import _summarise
+
+        table, _ = _summarise(params, time_unit="W")
+        ids = set(data[params["id_column"]].tolist())
+        if not any(c in ids for c in table.index):
+            raise InputError(
+                f"No customer of the purchase log {params['transactions_path']!r} matches a "
+                f"respondent id of {name} (log ids such as {list(table.index[:3])!r}, survey "
+                f"ids such as {data[params['id_column']].iloc[:3].tolist()!r}). Check "
+                "transactions_customer and id_column and their types.")
 
 
 def _present_columns(data_path: str, items: list[str], read_options: Mapping[str, Any]

@@ -10,8 +10,9 @@ from expectlab.report import parse_parameter, validate_parameters
 from tests.conftest import DATA, ROOT
 
 TEMPLATE = ROOT / "expectlab" / "templates" / "client_study.ipynb"
-PROFILE_HEADINGS = ["Data profile", "Sample", "Missing answers", "Scale items",
-                    "Scale reliability", "About this report"]
+PROFILE_HEADINGS = ["Customer study", "Executive summary", "Contents",
+                    "Who answered: the data profile", "How reliable are the scales?",
+                    "Appendix A: methods", "Appendix B: data quality"]
 SECTION_HEADINGS = ["Kano analysis", "Satisfaction", "Loyalty", "Net Promoter Score",
                     "Purchase behaviour"]
 
