@@ -106,7 +106,9 @@ def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _normalise(w: np.ndarray, s: np.ndarray) -> np.ndarray:
     """Scale each construct's weights so its score has unit variance (``w' S w = 1``)."""
     with np.errstate(all="ignore"):
-        var = np.einsum("bpj,bpq,bqj->bj", w, s, w)
+        # batched matrix products, not a three-operand einsum (which loops naively and
+        # was most of the bootstrap's time)
+        var = (w * (s @ w)).sum(axis=1)
         return w / np.sqrt(var)[:, None, :]
 
 
@@ -181,9 +183,10 @@ def pls_core(s: np.ndarray, layout: Layout, *, scheme: str = "path", max_iter: i
         if active.size == 0:
             break
         sa, wa = s[active], w[active]
-        c = np.einsum("bpj,bpq,bqk->bjk", wa, sa, wa)
+        sw = sa @ wa  # covariances of the items with the construct scores
+        c = np.swapaxes(wa, 1, 2) @ sw
         e = _inner_weights(c, layout, scheme)
-        cov = sa @ wa @ e  # covariances of the items with the inner proxies
+        cov = sw @ e  # covariances of the items with the inner proxies
         new = cov * mask
         for j, idx in blocks_b:
             new[:, idx, j] = _solve(sa[:, idx][:, :, idx], cov[:, idx, j])
@@ -199,7 +202,7 @@ def pls_core(s: np.ndarray, layout: Layout, *, scheme: str = "path", max_iter: i
     sign = np.where(loadings.sum(axis=1) < 0, -1.0, 1.0)
     w = w * sign[:, None, :]
     loadings = loadings * sign[:, None, :]
-    c = np.einsum("bpj,bpq,bqk->bjk", w, s, w)
+    c = np.swapaxes(w, 1, 2) @ (s @ w)
     n_con = layout.n_constructs
     paths = np.zeros((n_rep, n_con, n_con))
     r2 = np.full((n_rep, n_con), np.nan)
