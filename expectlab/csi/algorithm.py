@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Layout", "CoreResult", "pls_core", "weighted_correlations",
+__all__ = ["Layout", "CoreResult", "pls_core", "structural_paths", "weighted_correlations",
            "jackknife_correlations", "total_effects", "SCHEMES"]
 
 SCHEMES = ("path", "factor", "centroid")
@@ -203,20 +203,32 @@ def pls_core(s: np.ndarray, layout: Layout, *, scheme: str = "path", max_iter: i
     w = w * sign[:, None, :]
     loadings = loadings * sign[:, None, :]
     c = np.swapaxes(w, 1, 2) @ (s @ w)
-    n_con = layout.n_constructs
-    paths = np.zeros((n_rep, n_con, n_con))
-    r2 = np.full((n_rep, n_con), np.nan)
-    for k in layout.endogenous:
-        pred = layout.predecessors(k)
-        beta = _solve(c[:, pred][:, :, pred], c[:, pred, k])
-        paths[:, pred, k] = beta
-        r2[:, k] = np.einsum("bi,bi->b", beta, c[:, pred, k])
+    paths, r2 = structural_paths(c, layout.path_mask)
     broken = failed | ~np.isfinite(paths).all(axis=(1, 2))
     if broken.any():
         for arr in (w, loadings, c, paths, r2):
             arr[broken] = np.nan
     return CoreResult(weights=w, loadings=loadings, construct_cor=c, paths=paths, r2=r2,
                       n_iter=n_iter, converged=converged & ~broken)
+
+
+def structural_paths(c: np.ndarray, path_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Path coefficients (B, J, J) and R-squared (B, J) from construct correlations.
+
+    Each endogenous construct is regressed on its predecessors (``path_mask[i, j]``:
+    path ``i -> j``); R-squared is NaN for exogenous constructs.
+    """
+    n_rep, n_con = c.shape[0], c.shape[-1]
+    paths = np.zeros((n_rep, n_con, n_con))
+    r2 = np.full((n_rep, n_con), np.nan)
+    for k in range(n_con):
+        pred = np.flatnonzero(path_mask[:, k])
+        if pred.size == 0:
+            continue
+        beta = _solve(c[:, pred][:, :, pred], c[:, pred, k])
+        paths[:, pred, k] = beta
+        r2[:, k] = np.einsum("bi,bi->b", beta, c[:, pred, k])
+    return paths, r2
 
 
 def total_effects(paths: np.ndarray) -> np.ndarray:

@@ -108,17 +108,24 @@ def run_bootstrap(x: np.ndarray, base_weights: np.ndarray, layout: Layout, *, sc
 
 
 def run_jackknife(x: np.ndarray, base_weights: np.ndarray, layout: Layout, *, scheme: str,
-                  max_iter: int, tol: float, extract: Any) -> np.ndarray:
+                  max_iter: int, tol: float, extract: Any, augment: Any = None
+                  ) -> np.ndarray:
     """Leave-one-out statistics, shape (n, m), for the BCa acceleration (NaN where a
-    leave-one-out fit failed)."""
+    leave-one-out fit failed). ``augment`` as in :func:`run_bootstrap`."""
     n, p = x.shape
-    step = int(max(1, min(100, 4_000_000 // max(p * p, 1))))
+    step = int(max(1, min(500, 4_000_000 // max(p * p, 1))))
+    if augment is not None:  # stage 2 needs the (rows, n) weight matrix itself
+        step = int(max(1, min(step, 2_000_000 // max(n, 1))))
     w = np.asarray(base_weights, dtype=float)
     out = []
     for start in range(0, n, step):
         rows = np.arange(start, min(n, start + step))
         cor, means, sds = jackknife_correlations(x, w, rows=rows, moments=True)
         res = pls_core(cor, layout, scheme=scheme, max_iter=max_iter, tol=tol)
+        if augment is not None:
+            wj = np.tile(w, (len(rows), 1))
+            wj[np.arange(len(rows)), rows] = 0.0
+            res = augment(res, x, wj, means, sds)
         theta = extract(res, means, sds)
         theta[~res.converged] = np.nan
         out.append(theta)
