@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .chain import (
     CHAIN_INTERACTIONS,
+    CHAIN_POSITIONS,
     CHAIN_SCALES,
     CHAIN_STRUCTURAL,
     chain_model,
@@ -35,4 +36,4 @@ from .specification import (
 __all__ = ["PLSPathModel", "SatisfactionIndex", "Specification", "build_specification",
            "ECSI_MEASUREMENT", "ECSI_STRUCTURAL", "ACSI_MEASUREMENT", "ACSI_STRUCTURAL",
            "Interaction", "chain_model", "latent_chain_truth", "CHAIN_SCALES",
-           "CHAIN_STRUCTURAL", "CHAIN_INTERACTIONS"]
+           "CHAIN_STRUCTURAL", "CHAIN_INTERACTIONS", "CHAIN_POSITIONS"]

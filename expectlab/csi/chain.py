@@ -20,7 +20,8 @@ import pandas as pd
 from .._errors import InputError
 from .model import PLSPathModel
 
-__all__ = ["CHAIN_SCALES", "CHAIN_STRUCTURAL", "CHAIN_INTERACTIONS", "chain_model",
+__all__ = ["CHAIN_SCALES", "CHAIN_STRUCTURAL", "CHAIN_INTERACTIONS", "CHAIN_POSITIONS",
+           "chain_model",
            "latent_chain_truth"]
 
 #: Construct -> scale of the study (the loyalty construct is given separately).
@@ -30,6 +31,9 @@ CHAIN_STRUCTURAL = [("SAT", "TRUST"), ("SAT", "LOY"), ("TRUST", "LOY"), ("SWITCH
 #: Switching costs moderate the satisfaction -> loyalty path (Jones, Mothersbaugh &
 #: Beatty 2000): SAT x SWITCH -> LOY.
 CHAIN_INTERACTIONS = [("SAT", "SWITCH", "LOY")]
+#: A drawing of the chain for ``plot_paths(positions=...)``.
+CHAIN_POSITIONS = {"SAT": (0.0, 0.8), "TRUST": (1.0, 1.5), "LOY": (2.0, 0.5),
+                   "SWITCH": (0.0, -0.3), "SAT x SWITCH": (0.0, -1.3)}
 
 
 def chain_model(outcome: str = "stayed", *, scales: dict[str, str] | None = None,

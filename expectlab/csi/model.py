@@ -46,6 +46,7 @@ from .specification import (
     ACSI_MEASUREMENT,
     ACSI_STRUCTURAL,
     CONSTRUCT_LABELS,
+    CSI_POSITIONS,
     ECSI_MEASUREMENT,
     ECSI_STRUCTURAL,
     Specification,
@@ -831,17 +832,25 @@ class PLSPathModel(Estimator):
         return notes
 
     # ------------------------------------------------------------------- plots --
-    def plot_paths(self, ax: Any = None, *, decimals: int = 2) -> Any:
+    def _default_positions(self) -> dict[str, tuple[float, float]] | None:
+        return None
+
+    def plot_paths(self, ax: Any = None, *, decimals: int = 2,
+                   positions: Mapping[str, tuple[float, float]] | None = None) -> Any:
         """Draw the structural model with its path coefficients and R-squared values.
 
-        Constructs are placed left to right by the length of the longest path leading to
-        them. Labels are drawn literally (no mathtext).
+        Without ``positions`` constructs are placed left to right by the length of the
+        longest path leading to them (the ECSI and ACSI have a built-in layout). Labels
+        are drawn literally (no mathtext).
 
         Parameters
         ----------
         ax : matplotlib Axes, optional
         decimals : int
             Decimals of the coefficients shown.
+        positions : dict, optional
+            Construct -> (x, y) in data units, for every construct of the model
+            (interaction terms included).
 
         Returns
         -------
@@ -853,14 +862,23 @@ class PLSPathModel(Estimator):
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 5))
         spec = self.structure_
-        depth = spec.depth()
-        columns: dict[int, list[str]] = {}
-        for c in spec.constructs:
-            columns.setdefault(depth[c], []).append(c)
-        pos = {}
-        for d, names in columns.items():
-            for k, c in enumerate(names):
-                pos[c] = (float(d), (len(names) - 1) / 2 - k)
+        given = positions if positions is not None else self._default_positions()
+        if given is not None:
+            missing = [c for c in spec.constructs if c not in given]
+            if missing and positions is not None:
+                raise InputError(f"positions gives no place for construct(s) {missing}.")
+            given = None if missing else given
+        if given is not None:
+            pos = {c: (float(given[c][0]), float(given[c][1])) for c in spec.constructs}
+        else:
+            depth = spec.depth()
+            columns: dict[int, list[str]] = {}
+            for c in spec.constructs:
+                columns.setdefault(depth[c], []).append(c)
+            pos = {}
+            for d, names in columns.items():
+                for k, c in enumerate(names):
+                    pos[c] = (float(d), (len(names) - 1) / 2 - k)
         for a, b in spec.paths:
             (x0, y0), (x1, y1) = pos[a], pos[b]
             ax.annotate("", xy=(x1, y1), xytext=(x0, y0), parse_math=False,
@@ -966,6 +984,10 @@ class SatisfactionIndex(PLSPathModel):
             measurement.update(self.measurement)
         structural = paths if self.structural is None else self.structural
         return build_specification(measurement, structural, self.modes, study=study)
+
+    def _default_positions(self) -> dict[str, tuple[float, float]] | None:
+        # the usual drawing of the ECSI / ACSI (antecedents left, outcomes right)
+        return dict(CSI_POSITIONS)
 
     def construct_labels(self) -> dict[str, str]:
         """Names in words of the built-in constructs (``"SAT"`` -> ``"Satisfaction"``)."""

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .._display import heading, note, show_figure, show_table
 from .._errors import FragileResultWarning, InputError
-from .chain import CHAIN_SCALES
+from .chain import CHAIN_POSITIONS, CHAIN_SCALES
 
 __all__ = ["client_section", "csi_tables"]
 
@@ -204,7 +204,8 @@ def client_section(study: Any, params: dict[str, Any]) -> bool:
     note(_EXPLAIN_PATHS)
     show_table(tables["paths"], decimals=3, caption="Paths with 95% bootstrap intervals")
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    model.plot_paths(ax=ax)
+    fits = set(model.structure_.constructs) <= set(CHAIN_POSITIONS)
+    model.plot_paths(ax=ax, positions=CHAIN_POSITIONS if fits else None)
     show_figure(fig)
     show_table(tables["r2"], decimals=3, caption="Share of variance explained (R squared)")
     if tables["slopes"] is not None:

@@ -247,3 +247,18 @@ def test_reverse_worded_item_without_study_warns(study):
                              [("SAT", "TRUST")], scale=(1, 7)).fit(frame)
     assert model.outer_loadings_.loc["sat_3", "SAT"] < 0
     assert model.reversed_items_ == []
+
+
+def test_plot_positions(moderated):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    model = PLSPathModel(MEAS, PATHS, interactions=[("X", "M", "Y")]).fit(moderated)
+    ax = model.plot_paths(positions={"X": (0, 1), "M": (0, 0), "X x M": (0, -1), "Y": (1, 0)})
+    texts = [t.get_text() for t in ax.texts]
+    assert "X x M" in texts and any(t.startswith("Y\nR2 = ") for t in texts)
+    with pytest.raises(InputError, match=r"no place for construct\(s\) \['X x M'\]"):
+        model.plot_paths(positions={"X": (0, 1), "M": (0, 0), "Y": (1, 0)})
+    plt.close("all")
