@@ -59,6 +59,15 @@ _CI = ("percentile", "bca")
 _MISSING = ("exclude", "mean")
 
 
+class _NotAvailable(InputError, AttributeError):
+    """A result this fitted model does not have (no interaction terms, no answer scale).
+
+    An :class:`InputError` with the explanation, and an ``AttributeError`` so that
+    ``hasattr`` and ``dir`` (which scikit-learn filters with ``hasattr``) treat the
+    result as absent instead of failing.
+    """
+
+
 def _label(a: str, b: str) -> str:
     return f"{a} -> {b}"
 
@@ -775,14 +784,14 @@ class PLSPathModel(Estimator):
         approach; see :mod:`expectlab.csi.moderation`)."""
         self._check_fitted()
         if self._simple_slopes is None:
-            raise InputError("simple_slopes_ exists only for a model with interactions=[("
+            raise _NotAvailable("simple_slopes_ exists only for a model with interactions=[("
                              "construct, moderator, target), ...].")
         return self._simple_slopes
 
     def _need_index(self) -> None:
         self._check_fitted()
         if self._index_problem is not None:
-            raise InputError(self._index_problem)
+            raise _NotAvailable(self._index_problem)
 
     @property
     def index_scores_(self) -> pd.DataFrame:

@@ -262,3 +262,14 @@ def test_plot_positions(moderated):
     with pytest.raises(InputError, match=r"no place for construct\(s\) \['X x M'\]"):
         model.plot_paths(positions={"X": (0, 1), "M": (0, 0), "Y": (1, 0)})
     plt.close("all")
+
+
+def test_absent_results_are_absent_attributes(moderated):
+    # regression: dir() (scikit-learn filters it with hasattr) failed on a model without
+    # interactions or without an answer scale
+    model = PLSPathModel(MEAS, PATHS).fit(moderated)
+    assert not hasattr(model, "simple_slopes_") and not hasattr(model, "indices_")
+    names = dir(model)
+    assert "plot_paths" in names and "simple_slopes_" not in names
+    with pytest.raises(InputError, match="answer scale"):
+        _ = model.index_scores_
