@@ -7,12 +7,23 @@ and reports the 0-100 indices the ACSI publishes.
 
 Modules: ``specification`` (the model), ``algorithm`` (the numeric core on correlation
 matrices), ``quality`` (reliability, validity, effect sizes), ``bootstrap``
-(vectorised resampling and intervals), ``model`` (the estimators).
+(vectorised resampling and intervals), ``moderation`` (interaction terms, two-stage
+approach), ``model`` (the estimators), ``chain`` (the satisfaction -> trust -> loyalty
+chain moderated by switching costs), ``report_section`` (the client-study report).
 """
 
 from __future__ import annotations
 
+from .chain import (
+    CHAIN_INTERACTIONS,
+    CHAIN_POSITIONS,
+    CHAIN_SCALES,
+    CHAIN_STRUCTURAL,
+    chain_model,
+    latent_chain_truth,
+)
 from .model import PLSPathModel, SatisfactionIndex
+from .moderation import Interaction
 from .specification import (
     ACSI_MEASUREMENT,
     ACSI_STRUCTURAL,
@@ -23,4 +34,6 @@ from .specification import (
 )
 
 __all__ = ["PLSPathModel", "SatisfactionIndex", "Specification", "build_specification",
-           "ECSI_MEASUREMENT", "ECSI_STRUCTURAL", "ACSI_MEASUREMENT", "ACSI_STRUCTURAL"]
+           "ECSI_MEASUREMENT", "ECSI_STRUCTURAL", "ACSI_MEASUREMENT", "ACSI_STRUCTURAL",
+           "Interaction", "chain_model", "latent_chain_truth", "CHAIN_SCALES",
+           "CHAIN_STRUCTURAL", "CHAIN_INTERACTIONS", "CHAIN_POSITIONS"]

@@ -47,24 +47,29 @@ class Replicates:
     converged: np.ndarray
 
 
+def _chunk_body(args: tuple) -> tuple[np.ndarray, np.ndarray]:
+    x, base, layout, scheme, max_iter, tol, seed, size, extract, augment = args
+    w = bootstrap_weights(x.shape[0], size, np.random.default_rng(seed), base_weights=base)
+    cor, means, sds = weighted_correlations(x, w, moments=True)
+    res = pls_core(cor, layout, scheme=scheme, max_iter=max_iter, tol=tol)
+    if augment is not None:
+        res = augment(res, x, w, means, sds)
+    return extract(res, means, sds), res.converged
+
+
 def _chunk(args: tuple) -> tuple[np.ndarray, np.ndarray]:
     from threadpoolctl import threadpool_limits
 
-    x, base, layout, scheme, max_iter, tol, seed, size, extract = args
     # One BLAS thread everywhere: a multi-threaded matrix product may sum in another
     # order, and the replicates must be identical in the main process and in workers.
     with threadpool_limits(limits=1):
-        w = bootstrap_weights(x.shape[0], size, np.random.default_rng(seed),
-                              base_weights=base)
-        cor, means, sds = weighted_correlations(x, w, moments=True)
-        res = pls_core(cor, layout, scheme=scheme, max_iter=max_iter, tol=tol)
-        return extract(res, means, sds), res.converged
+        return _chunk_body(args)
 
 
 def run_bootstrap(x: np.ndarray, base_weights: np.ndarray, layout: Layout, *, scheme: str,
                   max_iter: int, tol: float, n_boot: int, random_state: Any,
-                  extract: Any, n_jobs: int | None = 1, show_progress: bool = False
-                  ) -> Replicates:
+                  extract: Any, n_jobs: int | None = 1, show_progress: bool = False,
+                  augment: Any = None) -> Replicates:
     """Bootstrap replicates of the statistics ``extract(core_result, means, sds)``.
 
     Parameters
@@ -75,6 +80,9 @@ def run_bootstrap(x: np.ndarray, base_weights: np.ndarray, layout: Layout, *, sc
         Survey weights (ones when unweighted).
     extract : callable
         ``(CoreResult, item means (B, p), item sds (B, p)) -> (B, m)`` statistics.
+    augment : callable, optional
+        ``(CoreResult, x, replicate weights (B, n), means, sds) -> CoreResult``: a second
+        estimation stage on each replicate (the interaction terms of a moderated model).
     """
     n = x.shape[0]
     rng = check_random_state(random_state)
@@ -82,11 +90,16 @@ def run_bootstrap(x: np.ndarray, base_weights: np.ndarray, layout: Layout, *, sc
     size = int(max(1, min(100, 4_000_000 // max(n * x.shape[1], 1))))
     sizes = [min(size, n_boot - start) for start in range(0, n_boot, size)]
     seeds = rng.integers(0, 2**63 - 1, size=len(sizes))
-    jobs = [(x, base_weights, layout, scheme, max_iter, tol, int(seed), m, extract)
+    jobs = [(x, base_weights, layout, scheme, max_iter, tol, int(seed), m, extract, augment)
             for seed, m in zip(seeds, sizes, strict=True)]
     if n_jobs in (None, 1):
-        parts = [_chunk(job) for job in progress(jobs, enabled=show_progress,
-                                                 total=len(jobs), desc="PLS bootstrap")]
+        from threadpoolctl import threadpool_limits
+
+        # one thread limit around the whole loop (setting it per chunk costs more than
+        # a chunk's arithmetic on small surveys)
+        with threadpool_limits(limits=1):
+            parts = [_chunk_body(job) for job in progress(
+                jobs, enabled=show_progress, total=len(jobs), desc="PLS bootstrap")]
     else:
         parts = parallel_map(_chunk, jobs, n_jobs=n_jobs)
     theta = np.concatenate([p[0] for p in parts])
@@ -95,17 +108,24 @@ def run_bootstrap(x: np.ndarray, base_weights: np.ndarray, layout: Layout, *, sc
 
 
 def run_jackknife(x: np.ndarray, base_weights: np.ndarray, layout: Layout, *, scheme: str,
-                  max_iter: int, tol: float, extract: Any) -> np.ndarray:
+                  max_iter: int, tol: float, extract: Any, augment: Any = None
+                  ) -> np.ndarray:
     """Leave-one-out statistics, shape (n, m), for the BCa acceleration (NaN where a
-    leave-one-out fit failed)."""
+    leave-one-out fit failed). ``augment`` as in :func:`run_bootstrap`."""
     n, p = x.shape
     step = int(max(1, min(500, 4_000_000 // max(p * p, 1))))
+    if augment is not None:  # stage 2 needs the (rows, n) weight matrix itself
+        step = int(max(1, min(step, 2_000_000 // max(n, 1))))
     w = np.asarray(base_weights, dtype=float)
     out = []
     for start in range(0, n, step):
         rows = np.arange(start, min(n, start + step))
         cor, means, sds = jackknife_correlations(x, w, rows=rows, moments=True)
         res = pls_core(cor, layout, scheme=scheme, max_iter=max_iter, tol=tol)
+        if augment is not None:
+            wj = np.tile(w, (len(rows), 1))
+            wj[np.arange(len(rows)), rows] = 0.0
+            res = augment(res, x, wj, means, sds)
         theta = extract(res, means, sds)
         theta[~res.converged] = np.nan
         out.append(theta)

@@ -36,10 +36,17 @@ from .algorithm import (
     weighted_correlations,
 )
 from .bootstrap import interval_table, run_bootstrap, run_jackknife
+from .moderation import (
+    TwoStage,
+    extended_specification,
+    parse_interactions,
+    simple_slopes,
+)
 from .specification import (
     ACSI_MEASUREMENT,
     ACSI_STRUCTURAL,
     CONSTRUCT_LABELS,
+    CSI_POSITIONS,
     ECSI_MEASUREMENT,
     ECSI_STRUCTURAL,
     Specification,
@@ -50,6 +57,15 @@ __all__ = ["PLSPathModel", "SatisfactionIndex"]
 
 _CI = ("percentile", "bca")
 _MISSING = ("exclude", "mean")
+
+
+class _NotAvailable(InputError, AttributeError):
+    """A result this fitted model does not have (no interaction terms, no answer scale).
+
+    An :class:`InputError` with the explanation, and an ``AttributeError`` so that
+    ``hasattr`` and ``dir`` (which scikit-learn filters with ``hasattr``) treat the
+    result as absent instead of failing.
+    """
 
 
 def _label(a: str, b: str) -> str:
@@ -75,12 +91,14 @@ class _Statistics:
     sd: np.ndarray          # raw item sds of the sample
     lo: np.ndarray | None   # per-item scale minimum (None: no index)
     hi: np.ndarray | None
+    slope_idx: np.ndarray | None = None  # (I, 3) construct, term, target (moderation)
 
     def sizes(self) -> dict[str, int]:
         out = {"paths": len(self.path_idx[0]), "total": len(self.pair_idx[0]),
                "indirect": len(self.pair_idx[0]), "r2": len(self.endo),
                "loadings": len(self.item_idx[0]), "weights": len(self.item_idx[0])}
         out["index"] = len(self.blocks) if self.lo is not None else 0
+        out["slopes"] = 3 * len(self.slope_idx) if self.slope_idx is not None else 0
         return out
 
     def __call__(self, res: CoreResult, means: np.ndarray, sds: np.ndarray) -> np.ndarray:
@@ -94,6 +112,8 @@ class _Statistics:
                  res.weights[:, self.item_idx[0], self.item_idx[1]]]
         if self.lo is not None:
             parts.append(self.index_means(res.weights, means, sds))
+        if self.slope_idx is not None:
+            parts.append(simple_slopes(paths, res.product_sd, self.slope_idx))
         return np.concatenate(parts, axis=1)
 
     def index_means(self, weights: np.ndarray, means: np.ndarray, sds: np.ndarray
@@ -158,6 +178,14 @@ class PLSPathModel(Estimator):
         Rows with a missing item of the model are excluded and listed in ``excluded_``
         (default). ``"mean"`` replaces each missing answer with the item's mean instead
         (the count per item is in ``imputed_``); rows that answered no item are excluded.
+    interactions : list of (str, str, str), optional
+        Moderation: ``(construct, moderator, target)`` triples; ``("SAT", "SWITCH",
+        "LOY")`` adds the interaction term ``"SAT x SWITCH"`` with the path
+        ``SAT x SWITCH -> LOY`` (the moderator SWITCH changes the path SAT -> LOY). Both
+        main effects must be in ``structural``. Estimated with the two-stage approach
+        (Henseler & Chin 2010; Becker, Ringle & Sarstedt 2018): the product of the
+        standardised scores of the main-effects model, standardised, enters the target's
+        regression; see :mod:`expectlab.csi.moderation`.
     random_state : int, numpy Generator or None
         Seed of the bootstrap.
     n_jobs : int
@@ -168,10 +196,22 @@ class PLSPathModel(Estimator):
     Attributes
     ----------
     path_coefficients_ : pandas.DataFrame
-        Standardised path coefficients, rows "from", columns "to" (NaN: no path).
+        Standardised path coefficients, rows "from", columns "to" (NaN: no path);
+        interaction terms are rows and columns after the constructs.
     summary : pandas.DataFrame
-        One row per path (``"A -> B"``): ``estimate, se, lower, upper, statistic, p``;
-        the last five from the bootstrap (NaN when ``n_boot=0``).
+        One row per path (``"A -> B"``, ``"A x M -> B"`` for an interaction term):
+        ``estimate, se, lower, upper, statistic, p``; the last five from the bootstrap
+        (NaN when ``n_boot=0``).
+    simple_slopes_ : pandas.DataFrame
+        With ``interactions``: the path of each term's construct on its target for
+        respondents whose moderator score is 1 SD below the mean, at the mean, and 1 SD
+        above, with bootstrap intervals.
+    structure_ : Specification
+        The structural model estimated (interaction terms appended as constructs
+        without items); ``spec_`` is the main-effects model of stage 1.
+    reversed_items_ : list of str
+        Items a Study's codebook flags as negatively worded, reversed on their declared
+        scale before the estimation.
     total_effects_, indirect_effects_ : pandas.DataFrame
         Total and indirect (through mediating constructs) effects, rows "from".
     effects_ : pandas.DataFrame
@@ -198,7 +238,8 @@ class PLSPathModel(Estimator):
     construct_correlations_ : pandas.DataFrame
         Correlations of the construct scores.
     scores_ : pandas.DataFrame
-        Standardised construct scores of the respondents used (index of the input rows).
+        Standardised construct scores of the respondents used (index of the input rows),
+        followed by the standardised interaction terms.
     index_scores_ : pandas.DataFrame
         The 0-100 index of each construct for each respondent, as the ACSI computes it.
     index_weights_ : pandas.Series
@@ -287,8 +328,10 @@ class PLSPathModel(Estimator):
                  *, weighting: str = "path", modes: str | Mapping[str, str] | None = None,
                  max_iter: int = 300, tol: float = 1e-7, n_boot: int = 0,
                  ci: str = "percentile", alpha: float = 0.05,
-                 scale: Any = None, missing: str = "exclude", random_state: Any = None,
-                 n_jobs: int | None = 1, progress: bool = False) -> None:
+                 scale: Any = None, missing: str = "exclude",
+                 interactions: Sequence[tuple[str, str, str]] | None = None,
+                 random_state: Any = None, n_jobs: int | None = 1,
+                 progress: bool = False) -> None:
         self.measurement = measurement
         self.structural = structural
         self.weighting = weighting
@@ -300,6 +343,7 @@ class PLSPathModel(Estimator):
         self.alpha = alpha
         self.scale = scale
         self.missing = missing
+        self.interactions = interactions
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.progress = progress
@@ -355,10 +399,20 @@ class PLSPathModel(Estimator):
         frame, study = as_frame(data)
         source = study.source if study is not None else "data"
         spec = self._specification(study)
+        terms = parse_interactions(self.interactions, spec)
+        structure = extended_specification(spec, terms)
         items = spec.items
         require_columns(frame, items, source=source)
         if len(frame) == 0:
             raise InputError(f"{source} has no rows.")
+        reversed_items: list[str] = []
+        if study is not None:
+            # Negatively worded items flagged in the codebook are reversed on their
+            # declared scale (Study.reverse_coded clears the flags, so never twice).
+            reversed_items = [i for i in items if i in study.reverse_items()]
+            if reversed_items:
+                study = study.reverse_coded()
+                frame = study.data
         x_all = numeric_array(frame, items, role="item", source=source)
 
         log = ExclusionLog()
@@ -381,7 +435,7 @@ class PLSPathModel(Estimator):
         w = w_all[keep]
         index = frame.index[keep]
         n = len(x)
-        self._check_rows(spec, n, len(frame), log)
+        self._check_rows(structure, n, len(frame), log)
         w = w * n / w.sum()
         imputed = pd.Series(0, index=items, dtype=int, name="n_imputed")
         if self.missing == "mean":
@@ -400,6 +454,15 @@ class PLSPathModel(Estimator):
         cor, means0, sds0 = weighted_correlations(xs, w[None], moments=True)
         core = pls_core(cor, layout, scheme=self.weighting, max_iter=self.max_iter,
                         tol=self.tol)
+        stage2 = None
+        if terms:
+            pos = {c: j for j, c in enumerate(structure.constructs)}
+            # one product per term name (a term may moderate paths to several targets)
+            unique = {t.name: (pos[t.construct], pos[t.moderator]) for t in terms}
+            stage2 = TwoStage(
+                factors=np.array(list(unique.values())),
+                path_mask=structure.layout().path_mask)
+            core = stage2(core, xs, w[None], means0, sds0)
         if not np.isfinite(core.paths).all():
             raise InputError(
                 "The PLS estimation broke down (a singular correlation matrix): some "
@@ -413,6 +476,10 @@ class PLSPathModel(Estimator):
                 FragileResultWarning, stacklevel=2)
 
         self.spec_ = spec
+        self.structure_ = structure
+        self.interaction_terms_ = terms
+        self.reversed_items_ = reversed_items
+        self._stage2 = stage2
         self._layout = layout
         self.n_obs_ = int(n)
         self.excluded_ = log.to_frame()
@@ -424,6 +491,11 @@ class PLSPathModel(Estimator):
         self._set_point_results(spec, layout, core, cor[0], xs, index, n)
         stats_map = self._statistics_map(spec, layout, frame, study, x, w, mu, sd, keep,
                                          index)
+        if terms:
+            stats_map.slope_idx = np.array([
+                [structure.constructs.index(t.construct),
+                 structure.constructs.index(t.name),
+                 structure.constructs.index(t.target)] for t in terms])
         theta0 = stats_map(core, means0, sds0)[0]
         self._set_bootstrap(spec, layout, stats_map, theta0, xs, w)
         self._fitted = True
@@ -482,32 +554,35 @@ class PLSPathModel(Estimator):
     def _set_point_results(self, spec: Specification, layout: Layout, core: CoreResult,
                            s: np.ndarray, xs: np.ndarray, index: pd.Index, n: int) -> None:
         cons = list(spec.constructs)
+        structure = self.structure_
+        allc = list(structure.constructs)  # constructs, then interaction terms
+        s_mask = structure.layout().path_mask
         items = spec.items
         w_mat, l_mat = core.weights[0], core.loadings[0]
         c_mat, p_mat = core.construct_cor[0], core.paths[0]
         mask = layout.block_mask
         frame = lambda a, r, c, rn, cn: pd.DataFrame(  # noqa: E731
             a, index=pd.Index(r, name=rn), columns=pd.Index(c, name=cn))
-        self.path_coefficients_ = frame(np.where(layout.path_mask, p_mat, np.nan), cons,
-                                        cons, "from", "to")
+        self.path_coefficients_ = frame(np.where(s_mask, p_mat, np.nan), allc,
+                                        allc, "from", "to")
         total = total_effects(p_mat[None])[0]
-        self.total_effects_ = frame(total, cons, cons, "from", "to")
-        self.indirect_effects_ = frame(total - p_mat, cons, cons, "from", "to")
+        self.total_effects_ = frame(total, allc, allc, "from", "to")
+        self.indirect_effects_ = frame(total - p_mat, allc, allc, "from", "to")
         self.outer_weights_ = frame(np.where(mask, w_mat, np.nan), items, cons, "item",
                                     "construct")
         self.outer_loadings_ = frame(np.where(mask, l_mat, np.nan), items, cons, "item",
                                      "construct")
         self.cross_loadings_ = frame(s @ w_mat, items, cons, "item", "construct")
-        self.construct_correlations_ = frame(c_mat, cons, cons, None, None)
-        endo = spec.endogenous
-        j_endo = [cons.index(c) for c in endo]
-        n_pred = np.array([len(spec.predecessors(c)) for c in endo])
+        self.construct_correlations_ = frame(c_mat, allc, allc, None, None)
+        endo = structure.endogenous
+        j_endo = [allc.index(c) for c in endo]
+        n_pred = np.array([len(structure.predecessors(c)) for c in endo])
         r2 = core.r2[0, j_endo]
         self.r2_ = pd.DataFrame({"r2": r2, "adj_r2": _q.r2_table(r2, n_pred, n)},
                                 index=pd.Index(endo))
-        f2 = _q.f2_matrix(c_mat, layout.path_mask)
-        self.f2_ = pd.Series([f2[cons.index(a), cons.index(b)] for a, b in spec.paths],
-                             index=pd.Index([_label(a, b) for a, b in spec.paths],
+        f2 = _q.f2_matrix(c_mat, s_mask)
+        self.f2_ = pd.Series([f2[allc.index(a), allc.index(b)] for a, b in structure.paths],
+                             index=pd.Index([_label(a, b) for a, b in structure.paths],
                                             name="path"), name="f2")
         blocks = [layout.block(j) for j in range(len(cons))]
         rows = []
@@ -523,7 +598,15 @@ class PLSPathModel(Estimator):
                          "ave": _q.ave(lam)})
         self.reliability_ = pd.DataFrame(rows, index=pd.Index(cons, name="construct"))
         self.htmt_ = frame(_q.htmt(s, blocks), cons, cons, None, None)
-        self.scores_ = pd.DataFrame(xs @ w_mat, index=index, columns=cons)
+        scores = xs @ w_mat
+        if self.interaction_terms_:
+            unique = {t.name: t for t in self.interaction_terms_}.values()
+            ia = [cons.index(t.construct) for t in unique]
+            ib = [cons.index(t.moderator) for t in unique]
+            prod = scores[:, ia] * scores[:, ib]
+            prod = (prod - prod.mean(axis=0)) / prod.std(axis=0, ddof=1)
+            scores = np.hstack([scores, prod])
+        self.scores_ = pd.DataFrame(scores, index=index, columns=allc)
         self._blocks = blocks
 
     def _resolve_scales(self, spec: Specification, frame: pd.DataFrame, study: Any
@@ -554,12 +637,15 @@ class PLSPathModel(Estimator):
                         study: Any, x: np.ndarray, w: np.ndarray, mu: np.ndarray,
                         sd: np.ndarray, keep: np.ndarray, index: pd.Index) -> _Statistics:
         cons = list(spec.constructs)
-        pos = {c: j for j, c in enumerate(cons)}
-        path_idx = (np.array([pos[a] for a, _ in spec.paths]),
-                    np.array([pos[b] for _, b in spec.paths]))
-        reach = total_effects(layout.path_mask.astype(float)[None])[0] > 0
-        pairs = [(i, j) for i in range(len(cons)) for j in range(len(cons)) if reach[i, j]]
-        self._pairs = [(cons[i], cons[j]) for i, j in pairs]
+        structure = self.structure_
+        allc = list(structure.constructs)
+        pos = {c: j for j, c in enumerate(allc)}
+        path_idx = (np.array([pos[a] for a, _ in structure.paths]),
+                    np.array([pos[b] for _, b in structure.paths]))
+        s_mask = structure.layout().path_mask
+        reach = total_effects(s_mask.astype(float)[None])[0] > 0
+        pairs = [(i, j) for i in range(len(allc)) for j in range(len(allc)) if reach[i, j]]
+        self._pairs = [(allc[i], allc[j]) for i, j in pairs]
         pair_idx = (np.array([i for i, _ in pairs], dtype=int),
                     np.array([j for _, j in pairs], dtype=int))
         item_idx = (np.arange(len(spec.items)), np.argmax(layout.block_mask, axis=1))
@@ -590,7 +676,7 @@ class PLSPathModel(Estimator):
                     FragileResultWarning, stacklevel=3)
         self._blocks_arr = [layout.block(j) for j in range(len(cons))]
         return _Statistics(path_idx=path_idx, pair_idx=pair_idx,
-                           endo=np.array([pos[c] for c in spec.endogenous], dtype=int),
+                           endo=np.array([pos[c] for c in structure.endogenous], dtype=int),
                            item_idx=item_idx, blocks=self._blocks_arr, mu=mu, sd=sd,
                            lo=lo, hi=hi)
 
@@ -605,7 +691,8 @@ class PLSPathModel(Estimator):
             reps = run_bootstrap(xs, w, layout, scheme=self.weighting,
                                  max_iter=self.max_iter, tol=self.tol, n_boot=self.n_boot,
                                  random_state=self.random_state, extract=stats_map,
-                                 n_jobs=self.n_jobs, show_progress=self.progress)
+                                 n_jobs=self.n_jobs, show_progress=self.progress,
+                                 augment=self._stage2)
             valid = reps.converged & np.isfinite(reps.theta).all(axis=1)
             n_bad = int((~valid).sum())
             self.n_boot_valid_ = int(valid.sum())
@@ -620,7 +707,8 @@ class PLSPathModel(Estimator):
             jack = None
             if self.ci == "bca":
                 jack = run_jackknife(xs, w, layout, scheme=self.weighting,
-                                     max_iter=self.max_iter, tol=self.tol, extract=stats_map)
+                                     max_iter=self.max_iter, tol=self.tol, extract=stats_map,
+                                     augment=self._stage2)
             self._replicates = reps.theta[valid]
             table = interval_table(theta0, reps.theta[valid], alpha=self.alpha,
                                    method=self.ci, jack=jack)
@@ -632,7 +720,8 @@ class PLSPathModel(Estimator):
         for key, size in sizes.items():
             parts[key] = full.iloc[start:start + size].reset_index(drop=True)
             start += size
-        labels = [_label(a, b) for a, b in spec.paths]
+        structure = self.structure_
+        labels = [_label(a, b) for a, b in structure.paths]
         self._summary = parts["paths"].set_axis(pd.Index(labels, name="path"))
         pair_labels = pd.MultiIndex.from_tuples(self._pairs, names=["from", "to"]) \
             if self._pairs else pd.MultiIndex.from_tuples([], names=["from", "to"])
@@ -657,7 +746,7 @@ class PLSPathModel(Estimator):
             "weight": wt["estimate"].to_numpy(), "weight_se": wt["se"].to_numpy(),
             "weight_lower": wt["lower"].to_numpy(), "weight_upper": wt["upper"].to_numpy()},
             index=pd.Index(items, name="item"))
-        r2p = parts["r2"].set_axis(pd.Index(spec.endogenous))
+        r2p = parts["r2"].set_axis(pd.Index(structure.endogenous))
         self.r2_ = self.r2_.assign(r2_lower=r2p["lower"], r2_upper=r2p["upper"]) \
             if self.n_boot > 0 else self.r2_
         if sizes["index"]:
@@ -670,6 +759,16 @@ class PLSPathModel(Estimator):
         else:
             self._indices = None
             self._tables = tuple(t for t in type(self)._tables if t != "indices_")
+        self._simple_slopes = None
+        if sizes["slopes"]:
+            rows = [(t.name, t.construct, t.moderator, t.target, level)
+                    for t in self.interaction_terms_ for level in (-1.0, 0.0, 1.0)]
+            meta = pd.DataFrame(rows, columns=["term", "construct", "moderator", "target",
+                                               "moderator_sd"])
+            slopes = parts["slopes"][["estimate", "se", "lower", "upper", "p"]]
+            self._simple_slopes = pd.concat([meta, slopes], axis=1).set_index(
+                ["term", "moderator_sd"])
+            self._tables = self._tables + ("simple_slopes_",)
 
     # ----------------------------------------------------------------- results --
     @property
@@ -678,10 +777,21 @@ class PLSPathModel(Estimator):
         self._check_fitted()
         return self._summary
 
+    @property
+    def simple_slopes_(self) -> pd.DataFrame:
+        """Slope of each interaction term's construct on its target at moderator scores
+        of -1, 0 and +1 standard deviations, with bootstrap intervals (two-stage
+        approach; see :mod:`expectlab.csi.moderation`)."""
+        self._check_fitted()
+        if self._simple_slopes is None:
+            raise _NotAvailable("simple_slopes_ exists only for a model with interactions=[("
+                             "construct, moderator, target), ...].")
+        return self._simple_slopes
+
     def _need_index(self) -> None:
         self._check_fitted()
         if self._index_problem is not None:
-            raise InputError(self._index_problem)
+            raise _NotAvailable(self._index_problem)
 
     @property
     def index_scores_(self) -> pd.DataFrame:
@@ -715,6 +825,15 @@ class PLSPathModel(Estimator):
                          "set n_boot=1000 or more for inference")
         if self.missing == "mean" and int(self.imputed_.sum()):
             notes.append(f"Missing answers replaced by item means: {int(self.imputed_.sum())}")
+        if self.interaction_terms_:
+            notes.append("Interaction term(s) " + ", ".join(
+                f"{t.name} -> {t.target}" for t in self.interaction_terms_)
+                + ": two-stage approach (product of the standardised scores of the "
+                "main-effects model, standardised; Henseler & Chin 2010); the main effects "
+                "of its factors are simple effects at the mean of the other factor")
+        if self.reversed_items_:
+            notes.append(f"Negatively worded item(s) reversed on their declared scale: "
+                         f"{', '.join(self.reversed_items_)}")
         single = [c for c in spec.constructs if len(spec.blocks[c]) == 1]
         if single:
             notes.append(f"Single-item construct(s) {', '.join(single)}: reliability, AVE "
@@ -722,17 +841,25 @@ class PLSPathModel(Estimator):
         return notes
 
     # ------------------------------------------------------------------- plots --
-    def plot_paths(self, ax: Any = None, *, decimals: int = 2) -> Any:
+    def _default_positions(self) -> dict[str, tuple[float, float]] | None:
+        return None
+
+    def plot_paths(self, ax: Any = None, *, decimals: int = 2,
+                   positions: Mapping[str, tuple[float, float]] | None = None) -> Any:
         """Draw the structural model with its path coefficients and R-squared values.
 
-        Constructs are placed left to right by the length of the longest path leading to
-        them. Labels are drawn literally (no mathtext).
+        Without ``positions`` constructs are placed left to right by the length of the
+        longest path leading to them (the ECSI and ACSI have a built-in layout). Labels
+        are drawn literally (no mathtext).
 
         Parameters
         ----------
         ax : matplotlib Axes, optional
         decimals : int
             Decimals of the coefficients shown.
+        positions : dict, optional
+            Construct -> (x, y) in data units, for every construct of the model
+            (interaction terms included).
 
         Returns
         -------
@@ -743,15 +870,24 @@ class PLSPathModel(Estimator):
 
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 5))
-        spec = self.spec_
-        depth = spec.depth()
-        columns: dict[int, list[str]] = {}
-        for c in spec.constructs:
-            columns.setdefault(depth[c], []).append(c)
-        pos = {}
-        for d, names in columns.items():
-            for k, c in enumerate(names):
-                pos[c] = (float(d), (len(names) - 1) / 2 - k)
+        spec = self.structure_
+        given = positions if positions is not None else self._default_positions()
+        if given is not None:
+            missing = [c for c in spec.constructs if c not in given]
+            if missing and positions is not None:
+                raise InputError(f"positions gives no place for construct(s) {missing}.")
+            given = None if missing else given
+        if given is not None:
+            pos = {c: (float(given[c][0]), float(given[c][1])) for c in spec.constructs}
+        else:
+            depth = spec.depth()
+            columns: dict[int, list[str]] = {}
+            for c in spec.constructs:
+                columns.setdefault(depth[c], []).append(c)
+            pos = {}
+            for d, names in columns.items():
+                for k, c in enumerate(names):
+                    pos[c] = (float(d), (len(names) - 1) / 2 - k)
         for a, b in spec.paths:
             (x0, y0), (x1, y1) = pos[a], pos[b]
             ax.annotate("", xy=(x1, y1), xytext=(x0, y0), parse_math=False,
@@ -828,13 +964,15 @@ class SatisfactionIndex(PLSPathModel):
                  weighting: str = "path", modes: str | Mapping[str, str] | None = None,
                  max_iter: int = 300, tol: float = 1e-7, n_boot: int = 0,
                  ci: str = "percentile", alpha: float = 0.05, scale: Any = None,
-                 missing: str = "exclude", random_state: Any = None,
-                 n_jobs: int | None = 1, progress: bool = False) -> None:
+                 missing: str = "exclude",
+                 interactions: Sequence[tuple[str, str, str]] | None = None,
+                 random_state: Any = None, n_jobs: int | None = 1,
+                 progress: bool = False) -> None:
         self.model = model
         super().__init__(measurement, structural, weighting=weighting, modes=modes,
                          max_iter=max_iter, tol=tol, n_boot=n_boot, ci=ci, alpha=alpha,
-                         scale=scale, missing=missing, random_state=random_state,
-                         n_jobs=n_jobs, progress=progress)
+                         scale=scale, missing=missing, interactions=interactions,
+                         random_state=random_state, n_jobs=n_jobs, progress=progress)
 
     @property
     def _summary_title(self) -> str:  # type: ignore[override]
@@ -855,6 +993,10 @@ class SatisfactionIndex(PLSPathModel):
             measurement.update(self.measurement)
         structural = paths if self.structural is None else self.structural
         return build_specification(measurement, structural, self.modes, study=study)
+
+    def _default_positions(self) -> dict[str, tuple[float, float]] | None:
+        # the usual drawing of the ECSI / ACSI (antecedents left, outcomes right)
+        return dict(CSI_POSITIONS)
 
     def construct_labels(self) -> dict[str, str]:
         """Names in words of the built-in constructs (``"SAT"`` -> ``"Satisfaction"``)."""

@@ -23,7 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..study import Study
 
 __all__ = ["Specification", "build_specification", "ECSI_MEASUREMENT", "ECSI_STRUCTURAL",
-           "ACSI_MEASUREMENT", "ACSI_STRUCTURAL", "CONSTRUCT_LABELS"]
+           "ACSI_MEASUREMENT", "ACSI_STRUCTURAL", "CONSTRUCT_LABELS",
+           "CSI_POSITIONS"]
 
 #: ECSI constructs and the ``mobi`` item names that measure them.
 ECSI_MEASUREMENT: dict[str, list[str]] = {
@@ -65,6 +66,12 @@ CONSTRUCT_LABELS: dict[str, str] = {
     "IMAG": "Image", "EXPE": "Expectations", "QUAL": "Perceived quality",
     "VAL": "Perceived value", "SAT": "Satisfaction", "COMP": "Complaints",
     "LOY": "Loyalty",
+}
+
+#: Where the built-in constructs are drawn by ``plot_paths`` (x, y).
+CSI_POSITIONS: dict[str, tuple[float, float]] = {
+    "IMAG": (0.0, 1.1), "EXPE": (0.0, 0.0), "QUAL": (0.0, -1.1), "VAL": (1.0, -1.3),
+    "SAT": (2.0, 0.0), "COMP": (3.1, -0.8), "LOY": (3.1, 0.8),
 }
 
 _MODES = ("A", "B")
