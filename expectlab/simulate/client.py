@@ -278,6 +278,11 @@ def client_codebook() -> Codebook:
         source="Simulated by expectlab.simulate.client.simulate_client_survey("
                "n_respondents=600, random_state=2026); see that module for the model.",
         id_column="respondent_id",
+        # the study's roles, so that expectlab.Study.from_survey(survey) knows them
+        weight_column="weight",
+        segment_columns=["segment"],
+        nps_column="nps",
+        kano_pairs={label: (f"{stem}_f", f"{stem}_d") for label, stem in KANO_ATTRIBUTES.items()},
         scales={
             "expectation": ["exp_1", "exp_2", "exp_3"],
             "experience": ["perf_1", "perf_2", "perf_3"],
