@@ -96,6 +96,16 @@ class LoyaltyCurve(FittedModelMixin):
 
     _summary_title = "Satisfaction-loyalty curve: top-box premium"
 
+    # Set by loyalty_curve() (declared here for type checkers; absent until fitted, so
+    # reading one earlier still raises NotFittedError through _check_fitted).
+    curve_: pd.DataFrame
+    levels_: pd.DataFrame
+    premium_: pd.DataFrame
+    zones_: pd.DataFrame
+    n_obs_: int
+    weights_: str | None
+    excluded_: pd.DataFrame
+
     def __init__(self, driver: str, outcome: str, by: str | None, alpha: float) -> None:
         self.driver = driver
         self.outcome = outcome
@@ -217,8 +227,8 @@ def loyalty_curve(
     declared = scale if scale is not None else (
         study.scale_of(driver) if study is not None else None)
     if declared is not None:
-        check_in_scale(frame[driver], tuple(float(v) for v in declared), column=driver,
-                       role="driver")
+        low, high = (float(v) for v in declared)
+        check_in_scale(frame[driver], (low, high), column=driver, role="driver")
     if by is not None and by not in frame.columns:
         frame[by] = group_labels(source, by, role="group")
     log = ExclusionLog()

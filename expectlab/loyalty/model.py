@@ -318,8 +318,9 @@ class LoyaltyModel(Estimator):
                 raise InputError(f"The ordinal engine needs whole-number outcome categories; "
                                  f"{outcome!r} has {describe_offenders(used[outcome], bad)}.")
             classes = np.unique(y_raw)
-            self.loyal_from_ = float(classes[-1] if loyal_from is None else loyal_from)
-            y_event = (y_raw >= self.loyal_from_).astype(float)
+            threshold = float(classes[-1] if loyal_from is None else loyal_from)
+            self.loyal_from_: float | None = threshold
+            y_event = (y_raw >= threshold).astype(float)
             y_fit = y_raw
         else:
             y_event = binary_outcome(used[outcome], loyal_from, outcome)
@@ -408,7 +409,7 @@ class LoyaltyModel(Estimator):
             self.lift_ = lift_table(y_event, oof, w)
         # Driver importance.
         self.importance_ = None
-        self.dominance_total_: dict[str, float] = {}
+        self.dominance_total_: dict[str, float | str] = {}
         if self.importance:
             self.importance_ = self._importance(used, spec, X, y_event, y_raw, w, folds,
                                                 fold_models, seeds)

@@ -91,7 +91,7 @@ def qualtrics_export(n: int = 10, random_state: int = 2026) -> ExportFixture:
     channel[3] = "test"
     finished[4] = False
     starts = _dates(rng, n)
-    columns = {
+    columns: dict[str, list[Any]] = {
         "StartDate": starts,
         "Status": status,
         "Progress": [100 if f else 40 for f in finished],
@@ -199,7 +199,7 @@ def limesurvey_export(n: int = 8, random_state: int = 2028) -> ExportFixture:
     recode = {f"A{v}": v for v in range(1, 6)}
     labels = {1: "Strongly disagree", 2: "Disagree", 3: "Neither", 4: "Agree",
               5: "Strongly agree"}
-    codebook = {
+    codebook: dict[str, Any] = {
         "id": "id",
         "variables": {f"q{k}": {"label": f"Statement {k}", "scale": [1, 5],
                                 "recode": dict(recode), "value_labels": dict(labels)}
@@ -214,7 +214,7 @@ def semicolon_export(n: int = 8, random_state: int = 2029) -> ExportFixture:
     rng = np.random.default_rng(random_state)
     weights = np.round(rng.uniform(0.5, 1.5, size=n), 2)
     weights[0] = 1.25
-    data = {
+    data: dict[str, list[Any]] = {
         "respondent_id": list(range(1, n + 1)),
         "segment": [_REGIONS[int(i)] for i in rng.integers(0, 3, size=n)],
         "weight": [float(w) for w in weights],
