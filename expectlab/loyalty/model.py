@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 
 from .._errors import FragileResultWarning, InputError, describe_offenders
-from .._resample import check_random_state, parallel_map
+from .._resample import check_random_state, parallel_map, single_thread
 from .._results import SUMMARY_COLUMNS, Estimator
 from .._validate import as_frame
 from ._design import check_identified, design_matrix, prepare
 from .curve import LoyaltyCurve, binary_outcome, loyalty_curve
-from .engines import _thread_limit, make_engine, warn_if_fragile
+from .engines import make_engine, warn_if_fragile
 from .importance import dominance_analysis, permutation_importance
 from .leakage import leakage_report, warn_leakage
 from .metrics import lift_table, metric_table
@@ -287,7 +287,7 @@ class LoyaltyModel(Estimator):
         if weights is None and study is not None and study.weights is not None:
             weights = study.weights
             weights_note = f"Survey weights: {weights} (the study's weights"
-        with _thread_limit(len(frame), user_api=None):
+        with single_thread(None, n_rows=len(frame)):
             self._fit(frame, study=study, outcome=outcome, drivers=drivers, weights=weights,
                       categorical=categorical, scale=scale, interactions=interactions,
                       loyal_from=loyal_from, missing_codes=missing_codes)
