@@ -55,7 +55,7 @@ def binary_outcome(y: pd.Series, loyal_from: float | None, name: str) -> np.ndar
     return vals
 
 
-def _spline_basis(x: np.ndarray, lo: float, hi: float, n_unique: int):  # noqa: ANN202
+def _spline_basis(lo: float, hi: float, n_unique: int):  # noqa: ANN202
     from sklearn.preprocessing import SplineTransformer
 
     degree = int(min(3, max(n_unique - 1, 1)))
@@ -268,7 +268,7 @@ def loyalty_curve(
         u = len(np.unique(xg))
         if u < 2 or len(np.unique(yg)) < 2:
             continue
-        tr = _spline_basis(xg, lo_all, hi_all, u)
+        tr = _spline_basis(lo_all, hi_all, u)
         Bm = tr.transform(xg[:, None])
         beta, _, _ = batched_logit(Bm, yg, wg[None, :], ridge=1e-6)
         beta = beta[0]

@@ -287,7 +287,7 @@ class SatisfactionRegression(Estimator):
             "alpha_upper": np.nan if rel is None else rel.ci[1]})
         return score.scores.astype(float), role
 
-    def _resolve_roles(self, frame: pd.DataFrame, study: Study | None, specs: dict
+    def _resolve_roles(self, study: Study | None, specs: dict
                        ) -> dict[str, list[str]]:
         cols: dict[str, list[str]] = {}
         for role, spec in specs.items():
@@ -356,7 +356,7 @@ class SatisfactionRegression(Estimator):
         controls = column_list(controls, role="controls")
         specs = {"satisfaction": satisfaction, "expectation": expectation,
                  "experience": experience}
-        cols = self._resolve_roles(frame, study, specs)
+        cols = self._resolve_roles(study, specs)
         needed = [c for role in _ROLES for c in cols[role]]
         require_columns(frame, [*needed, *controls,
                                 weights if isinstance(weights, str) else None, cluster],
