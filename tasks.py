@@ -7,8 +7,9 @@ install), then:
 
 - ``report``: render the client-study template on the bundled example survey (and its
   purchase log) and print where the HTML report is;
-- ``test``: run the unit tests and every notebook (nbval) in one pytest run; extra
-  arguments are passed to pytest.
+- ``test``: run the unit tests, every notebook (nbval) and the docstring examples of the
+  package (doctest) in one pytest run; extra arguments are passed to pytest (e.g.
+  ``python3 tasks.py test -m "not slow"`` for a quick local run).
 
 Only the Python standard library is used here, so this runs on a fresh machine.
 """
@@ -60,7 +61,10 @@ def report(extra: list[str]) -> int:
 
 def test(extra: list[str]) -> int:
     env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
-    cmd = [PYTHON, "-m", "pytest", "tests", "notebooks", "expectlab/templates",
+    # --doctest-modules runs the Examples sections of expectlab's docstrings; it only
+    # reads .py files (notebooks, the report template in expectlab/templates included, are
+    # run by nbval) and tests/ holds no doctests.
+    cmd = [PYTHON, "-m", "pytest", "tests", "notebooks", "expectlab", "--doctest-modules",
            "--nbval-lax", "--nbval-current-env",
            "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
            "--nbval-cell-timeout", "600",

@@ -138,7 +138,7 @@ def read_excel_table(path: Path, sheet: str | int | None) -> RawTable:
     uncached: list[str] = []
     formula_cells: set[tuple[int, int]] | None = None
     for i, row in enumerate(cells[1:]):
-        out_row = []
+        out_row: list[Any] = []
         for j, cell in enumerate(row):
             if cell is None:
                 out_row.append(None)

@@ -61,9 +61,6 @@ class RawTable:
     sep: str | None = None
     notes: list[str] = field(default_factory=list)
 
-    def column_values(self, j: int) -> list[Any]:
-        return [row[j] if j < len(row) else None for row in self.rows]
-
 
 def is_blank(value: Any) -> bool:
     """True for an empty cell: ``None``, NaN or text made only of white space."""

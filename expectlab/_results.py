@@ -85,6 +85,9 @@ class FittedModelMixin:
 
     _summary_title: str = "expectlab model"
 
+    #: True once fitted; set by ``fit`` (absent before, read with ``getattr``).
+    _fitted: bool
+
     #: Names of the further result tables (DataFrame attributes or properties ending in
     #: ``_``) that ``to_dict`` exports next to ``summary``; each estimator lists its own.
     _tables: tuple[str, ...] = ()
@@ -199,10 +202,10 @@ def _records(table: pd.DataFrame | pd.Series) -> list[dict[str, Any]]:
 try:  # scikit-learn is a core dependency; the import is kept local to this class
     from sklearn.base import BaseEstimator as _SkBase
 except ImportError:  # pragma: no cover
-    _SkBase = object  # type: ignore[assignment,misc]
+    _SkBase = object
 
 
-class Estimator(FittedModelMixin, _SkBase):  # type: ignore[misc,valid-type]
+class Estimator(FittedModelMixin, _SkBase):
     """Base class of every expectlab estimator: the scikit-learn contract plus the
     shared results behaviour.
 

@@ -85,6 +85,7 @@ def write_spss(survey: SurveyData, path: str | Path) -> Path:
                                  dtype=object)
         labels[col] = var.label
         if var.value_labels:
+            codes: dict[Any, str]
             if numeric:
                 codes = {_plain(n): str(t) for k, t in var.value_labels.items()
                          if (n := _number(k)) is not None}
@@ -113,6 +114,7 @@ def write_spss(survey: SurveyData, path: str | Path) -> Path:
 
 def _missing_spec(col: str, codes: list[Any], ranges: list[tuple[float, float]],
                   numeric: bool, name: str) -> list[Any]:
+    values: list[Any]
     if numeric:
         values = [_plain(n) for c in codes if (n := _number(c)) is not None]
     else:

@@ -707,7 +707,7 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def _load_yaml_classes() -> tuple[type, type, type]:
+def _load_yaml_classes() -> tuple[type[Exception], type, type]:
     import yaml
 
     class RefusedYAML(yaml.YAMLError):
@@ -862,6 +862,19 @@ def _finite(value: Any) -> float | None:
     except OverflowError:  # an integer beyond the float range
         return None
     return number if math.isfinite(number) else None
+
+
+def _finite_pair(raw: Any, *, parse: bool) -> tuple[float, float] | None:
+    """A two-item YAML list of finite numbers as a pair of floats, else None.
+
+    ``parse`` also accepts numbers written as text ("5"), as ``scale`` does.
+    """
+    if not (isinstance(raw, list) and len(raw) == 2):
+        return None
+    low, high = (_finite(_parse_scalar(b) if parse else b) for b in raw)
+    if low is None or high is None:
+        return None
+    return low, high
 
 
 def _is_code(value: Any) -> bool:
@@ -1071,9 +1084,8 @@ def _variable_from_spec(name: str, item: Any, problems: _Problems) -> Variable |
 
     scale = item.get("scale")
     if scale is not None:
-        bounds = ([_finite(_parse_scalar(b)) for b in scale]
-                  if isinstance(scale, list) and len(scale) == 2 else None)
-        if bounds is None or None in bounds:
+        bounds = _finite_pair(scale, parse=True)
+        if bounds is None:
             problems.add(f"{where}.scale", scale, "[min, max], two finite numbers")
             scale = None
         elif not bounds[0] < bounds[1]:
@@ -1081,7 +1093,7 @@ def _variable_from_spec(name: str, item: Any, problems: _Problems) -> Variable |
                          "maximum")
             scale = None
         else:
-            scale = (bounds[0], bounds[1])
+            scale = bounds
 
     labels: dict[Any, str] = {}
     raw_labels = item.get("value_labels")
@@ -1125,14 +1137,13 @@ def _variable_from_spec(name: str, item: Any, problems: _Problems) -> Variable |
     elif raw_ranges:
         for i, rng in enumerate(raw_ranges):
             path = f"{where}.missing_ranges[{i}]"
-            bounds = [_finite(b) for b in rng] if isinstance(rng, list) and len(rng) == 2 \
-                else None
-            if bounds is None or None in bounds:
+            pair = _finite_pair(rng, parse=False)
+            if pair is None:
                 problems.add(path, rng, "a missing range [low, high] of two finite numbers")
-            elif bounds[0] > bounds[1]:
+            elif pair[0] > pair[1]:
                 problems.add(path, rng, "a missing range [low, high] with low <= high")
             else:
-                ranges.append((bounds[0], bounds[1]))
+                ranges.append(pair)
 
     recode: dict[Any, float] = {}
     raw_recode = item.get("recode")

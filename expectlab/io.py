@@ -493,8 +493,8 @@ def _sniff_sep(text: str, name: str) -> str:
     if best is None:
         # one column: a delimiter that ends every data line (and nothing else) is still one
         for candidate in _SEPARATORS:
-            records = [r for _, r in _records(text, candidate, name, limit=51)[1:] if r]
-            if records and all(len(r) == 2 and not r[1].strip() for r in records):
+            rows = [r for _, r in _records(text, candidate, name, limit=51)[1:] if r]
+            if rows and all(len(r) == 2 and not r[1].strip() for r in rows):
                 return candidate
     return choice
 

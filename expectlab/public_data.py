@@ -43,7 +43,7 @@ def public_data_path(distribution: str, relative_path: str) -> Path:
         ) from None
     for file in dist.files or []:
         if str(file).replace("\\", "/") == relative_path:
-            path = Path(dist.locate_file(file))
+            path = Path(str(dist.locate_file(file)))
             if path.exists():
                 return path
     raise InputError(

@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from ._errors import InputError, describe_offenders
+from ._results import ExclusionLog
 from ._validate import check_in_scale, group_labels, numeric_column, weights_array
 from .codebook import Codebook
 
@@ -168,7 +169,7 @@ class Study:
         if unknown:
             raise InputError(f"Unknown study role(s) {unknown}. Known roles: "
                              f"{', '.join(_ROLE_KEYS)}.")
-        defaults = {
+        defaults: dict[str, Any] = {
             "id": book.id_column,
             "weights": getattr(book, "weight_column", None),
             "segments": tuple(getattr(book, "segment_columns", None) or ()),
@@ -227,7 +228,9 @@ class Study:
                     f"{src}: each {what} must appear once, but ids repeat: "
                     f"{describe_offenders(ids, dup)}. Remove duplicated rows or fix the ids.")
         if self.weights is not None:
-            weights_array(data, self.weights, log=_NullLog(), source=src)
+            # a throwaway log: the study only checks that the weights are usable (missing
+            # and zero weights are exclusions, not errors); each estimator logs its own.
+            weights_array(data, self.weights, log=ExclusionLog(), source=src)
         if self.wave is not None:
             group_labels(data, self.wave, role="wave", source=src)
         for seg in self.segments:
@@ -326,14 +329,3 @@ class Study:
         if self.wave:
             parts.append(f"wave {self.wave!r}")
         return f"Study({self.source!r}: {'; '.join(parts)})"
-
-
-class _NullLog:
-    """An exclusion log that records nothing: the study only checks that weights are
-    usable; each estimator logs its own exclusions."""
-
-    def add_mask(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-    def add(self, *args: Any, **kwargs: Any) -> None:
-        return None

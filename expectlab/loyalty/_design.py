@@ -188,13 +188,16 @@ def prepare(
         # Codebook variables of type 'categorical' count as declared.
         categorical += [d for d in drivers if d not in categorical
                         and study.codebook.get(d).type == "categorical"]
-    interactions = [tuple(pair) for pair in (interactions or [])]
-    for pair in interactions:
+    pairs: list[tuple[str, str]] = []
+    for given in interactions or []:
+        pair = tuple(given)
         if len(pair) != 2 or any(p not in drivers for p in pair):
             raise InputError(
                 f"Interaction {pair!r} must be a pair of names that are both in drivers "
                 f"({drivers}). Add the main effects to drivers first."
             )
+        pairs.append((pair[0], pair[1]))
+    interactions = pairs
     if len(data) == 0:
         raise InputError("The data have no rows.")
     constructs = _resolve_drivers(data, drivers, study)

@@ -55,7 +55,7 @@ def binary_outcome(y: pd.Series, loyal_from: float | None, name: str) -> np.ndar
     return vals
 
 
-def _spline_basis(x: np.ndarray, lo: float, hi: float, n_unique: int):  # noqa: ANN202
+def _spline_basis(lo: float, hi: float, n_unique: int):  # noqa: ANN202
     from sklearn.preprocessing import SplineTransformer
 
     degree = int(min(3, max(n_unique - 1, 1)))
@@ -95,6 +95,16 @@ class LoyaltyCurve(FittedModelMixin):
     """
 
     _summary_title = "Satisfaction-loyalty curve: top-box premium"
+
+    # Set by loyalty_curve() (declared here for type checkers; absent until fitted, so
+    # reading one earlier still raises NotFittedError through _check_fitted).
+    curve_: pd.DataFrame
+    levels_: pd.DataFrame
+    premium_: pd.DataFrame
+    zones_: pd.DataFrame
+    n_obs_: int
+    weights_: str | None
+    excluded_: pd.DataFrame
 
     def __init__(self, driver: str, outcome: str, by: str | None, alpha: float) -> None:
         self.driver = driver
@@ -217,8 +227,8 @@ def loyalty_curve(
     declared = scale if scale is not None else (
         study.scale_of(driver) if study is not None else None)
     if declared is not None:
-        check_in_scale(frame[driver], tuple(float(v) for v in declared), column=driver,
-                       role="driver")
+        low, high = (float(v) for v in declared)
+        check_in_scale(frame[driver], (low, high), column=driver, role="driver")
     if by is not None and by not in frame.columns:
         frame[by] = group_labels(source, by, role="group")
     log = ExclusionLog()
@@ -258,7 +268,7 @@ def loyalty_curve(
         u = len(np.unique(xg))
         if u < 2 or len(np.unique(yg)) < 2:
             continue
-        tr = _spline_basis(xg, lo_all, hi_all, u)
+        tr = _spline_basis(lo_all, hi_all, u)
         Bm = tr.transform(xg[:, None])
         beta, _, _ = batched_logit(Bm, yg, wg[None, :], ridge=1e-6)
         beta = beta[0]

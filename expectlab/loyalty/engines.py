@@ -26,6 +26,7 @@ from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from .._errors import FragileResultWarning, InputError
+from .._resample import single_thread
 
 __all__ = ["batched_logit", "LogitEngine", "OrdinalEngine", "BoostingEngine", "make_engine"]
 
@@ -298,20 +299,6 @@ class OrdinalEngine:
         return _coef_frame(self.names_, est, cov, alpha, odds)
 
 
-def _thread_limit(n_rows: int, user_api: str | None = "openmp"):  # noqa: ANN202
-    """One thread for survey-sized data.
-
-    The matrices are small, so thread start-up costs more than it saves, and on a busy
-    machine oversubscribed OpenMP / BLAS threads slowed boosting and the batched logit
-    fits down three to twenty times in our measurements. Large data keep all threads.
-    """
-    from contextlib import nullcontext
-
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(1, user_api=user_api) if n_rows < 50_000 else nullcontext()
-
-
 class BoostingEngine:
     """Gradient boosting with monotonic constraints and calibrated probabilities."""
 
@@ -348,7 +335,7 @@ class BoostingEngine:
         else:
             inner = StratifiedKFold(3, shuffle=True, random_state=self.random_state)
             model = CalibratedClassifierCV(base, method=self.calibration, cv=inner)
-        with _thread_limit(len(y)):
+        with single_thread("openmp", n_rows=len(y)):
             model.fit(X, y, sample_weight=w)
         self.model_ = model
         self.classes_ = np.asarray(model.classes_)
@@ -358,7 +345,7 @@ class BoostingEngine:
         return self
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        with _thread_limit(len(X)):
+        with single_thread("openmp", n_rows=len(X)):
             return self.model_.predict_proba(X)
 
 

@@ -258,7 +258,7 @@ def dominance_analysis(
     max_drivers: int = 8,
     random_state: int | np.random.Generator | None = None,
     progress: bool = False,
-) -> tuple[pd.DataFrame, dict[str, float]]:
+) -> tuple[pd.DataFrame, dict[str, float | str]]:
     """General dominance of each driver group with bootstrap intervals.
 
     Returns the table (index = driver; ``dominance``, its interval, ``share`` of the total

@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 
 from .._errors import FragileResultWarning, InputError, describe_offenders
-from .._resample import check_random_state, parallel_map
+from .._resample import check_random_state, parallel_map, single_thread
 from .._results import SUMMARY_COLUMNS, Estimator
 from .._validate import as_frame
 from ._design import check_identified, design_matrix, prepare
 from .curve import LoyaltyCurve, binary_outcome, loyalty_curve
-from .engines import _thread_limit, make_engine, warn_if_fragile
+from .engines import make_engine, warn_if_fragile
 from .importance import dominance_analysis, permutation_importance
 from .leakage import leakage_report, warn_leakage
 from .metrics import lift_table, metric_table
@@ -287,7 +287,7 @@ class LoyaltyModel(Estimator):
         if weights is None and study is not None and study.weights is not None:
             weights = study.weights
             weights_note = f"Survey weights: {weights} (the study's weights"
-        with _thread_limit(len(frame), user_api=None):
+        with single_thread(None, n_rows=len(frame)):
             self._fit(frame, study=study, outcome=outcome, drivers=drivers, weights=weights,
                       categorical=categorical, scale=scale, interactions=interactions,
                       loyal_from=loyal_from, missing_codes=missing_codes)
@@ -318,8 +318,9 @@ class LoyaltyModel(Estimator):
                 raise InputError(f"The ordinal engine needs whole-number outcome categories; "
                                  f"{outcome!r} has {describe_offenders(used[outcome], bad)}.")
             classes = np.unique(y_raw)
-            self.loyal_from_ = float(classes[-1] if loyal_from is None else loyal_from)
-            y_event = (y_raw >= self.loyal_from_).astype(float)
+            threshold = float(classes[-1] if loyal_from is None else loyal_from)
+            self.loyal_from_: float | None = threshold
+            y_event = (y_raw >= threshold).astype(float)
             y_fit = y_raw
         else:
             y_event = binary_outcome(used[outcome], loyal_from, outcome)
@@ -408,7 +409,7 @@ class LoyaltyModel(Estimator):
             self.lift_ = lift_table(y_event, oof, w)
         # Driver importance.
         self.importance_ = None
-        self.dominance_total_: dict[str, float] = {}
+        self.dominance_total_: dict[str, float | str] = {}
         if self.importance:
             self.importance_ = self._importance(used, spec, X, y_event, y_raw, w, folds,
                                                 fold_models, seeds)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,7 @@ from .._results import ExclusionLog, renamed_argument
 from .._validate import as_frame, check_in_scale, numeric_column, weights_array
 
 #: What ``weights=`` accepts: a column name (with a DataFrame or Study) or one weight per row.
-Weights = str | Sequence[float] | np.ndarray | pd.Series | None
+Weights: TypeAlias = str | Sequence[float] | np.ndarray | pd.Series | None
 
 __all__ = ["NPSDifference", "NPSResult", "nps", "nps_difference", "nps_from_shares"]
 

@@ -90,8 +90,11 @@ def _model_part(data: pd.DataFrame, params: dict[str, Any], outcome: str) -> boo
     _warnings_as_notes(caught)
     heading("What goes with staying", 3)
     note(_EXPLAIN_MODEL)
-    odds = model.odds_ratios_
-    me = model.marginal_effects_
+    odds, me = model.odds_ratios_, model.marginal_effects_
+    m, imp = model.metrics_, model.importance_
+    if odds is None or me is None or m is None or imp is None:
+        # cannot happen: a cross-validated logit (cv=5) has all four tables
+        raise RuntimeError("the loyalty model of the report lacks one of its result tables")
     table = pd.DataFrame({
         "odds ratio": odds["estimate"], "lower 95%": odds["lower"],
         "upper 95%": odds["upper"], "p-value": odds["p"],
@@ -104,7 +107,6 @@ def _model_part(data: pd.DataFrame, params: dict[str, Any], outcome: str) -> boo
          f"{excluded}. Share who stayed (weighted): {100 * model.prevalence_:.1f}%.")
     heading("How well can we tell who stays?", 3)
     note(_EXPLAIN_METRICS)
-    m = model.metrics_
     labels = {"roc_auc": "ROC AUC", "pr_auc": "PR AUC", "brier": "Brier score",
               "calibration_slope": "Calibration slope",
               "calibration_intercept": "Calibration intercept"}
@@ -112,7 +114,6 @@ def _model_part(data: pd.DataFrame, params: dict[str, Any], outcome: str) -> boo
                decimals=3)
     heading("Which measures matter most", 3)
     note(_EXPLAIN_IMPORTANCE)
-    imp = model.importance_
     show_table(pd.DataFrame({
         "accuracy drop when scrambled": imp["permutation"],
         "share of explained (%)": 100 * imp["share"],
@@ -215,10 +216,16 @@ def client_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
 
     Examples
     --------
+    In a notebook the section renders as HTML; in a console each piece prints as a
+    placeholder, so the example keeps that output aside and shows the return value.
+
+    >>> import contextlib, io
     >>> import pandas as pd
     >>> from expectlab.loyalty.report_section import client_section
-    >>> client_section(pd.DataFrame({"a": [1]}), {"loyalty_outcome": None,
-    ...                                           "nps_column": None})  # doctest: +SKIP
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     shown = client_section(pd.DataFrame({"a": [1]}),
+    ...                            {"loyalty_outcome": None, "nps_column": None})
+    >>> shown
     False
     """
     params = dict(params or {})

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pandas as pd
@@ -554,6 +554,19 @@ class AliveFromLogOddsMixin:
 
     Subclasses provide ``_log_odds_dead(x, t_x, T)``; P(alive) = 1 / (1 + exp(log-odds)).
     """
+
+    if TYPE_CHECKING:
+        # What the mixin uses from the model it is mixed into (TransactionModelBase and the
+        # model class). Declared for type checkers only: defined at run time they would
+        # shadow the real methods, which come later in the MRO.
+        def _history(self, data: Any, given: dict[str, Any], owner: str
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index, np.ndarray]: ...
+
+        @staticmethod
+        def _wrap(values: np.ndarray, labels: pd.Index, like: Any, name: str) -> Any: ...
+
+        def _log_odds_dead(self, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray
+                           ) -> np.ndarray: ...
 
     def predict_alive(self, data: Any = None, recency: Any = None, T: Any = None, *,
                       frequency: Any = None) -> Any:

@@ -23,7 +23,7 @@ from ._inputs import NOT_GIVEN
 __all__ = ["BetaGeoBeta"]
 
 
-def _dbetaln(p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _dbetaln(p: np.ndarray | float, q: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
     """Partial derivatives of log B(p, q)."""
     both = digamma(p + q)
     return digamma(p) - both, digamma(q) - both
@@ -158,7 +158,8 @@ class BetaGeoBeta(TransactionModelBase):
 
     def _grad_rows(self, theta: np.ndarray, data: tuple[np.ndarray, ...]
                    ) -> tuple[np.ndarray, np.ndarray]:
-        logs, grads = _terms(theta, *data, with_grad=True)
+        x, t_x, n = data
+        logs, grads = _terms(theta, x, t_x, n, with_grad=True)
         total = np.logaddexp.reduce(logs, axis=0)
         weights = np.exp(logs - total)  # share of each branch in the likelihood
         grad = sum(w * gk for w, gk in zip(weights, grads, strict=True))

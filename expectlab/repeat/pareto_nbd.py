@@ -25,6 +25,7 @@ def _log_f(r: float, alpha: float, s: float, beta: float, x: np.ndarray,
     """log of 2F1(...; z(t)) / (base + t)^(r+s+x), the antiderivative piece of A0."""
     rho = r + s + x
     # pick the representation whose hypergeometric argument lies in [0, 1)
+    b2: float | np.ndarray
     if alpha >= beta:
         base, b2, diff = alpha, s + 1.0, alpha - beta
     else:

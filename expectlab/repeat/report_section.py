@@ -71,7 +71,7 @@ def client_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
 
 def _summarise(params: dict[str, Any], **kwargs: Any) -> tuple[pd.DataFrame, int]:
     """Summarise the log; exact repeat rows are kept as purchases and counted."""
-    args = {"customer": params.get("transactions_customer") or "customer_id",
+    args: dict[str, Any] = {"customer": params.get("transactions_customer") or "customer_id",
                 "date": params.get("transactions_date") or "date",
                 "amount": params.get("transactions_amount") or None}
     try:
@@ -154,7 +154,7 @@ def _section(data: pd.DataFrame, params: dict[str, Any]) -> None:
         groups += [(str(level), part) for level, part in have.groupby(segment, sort=True)]
     rows = {}
     for label, part in groups:
-        row = {"respondents": len(part)}
+        row: dict[str, float] = {"respondents": len(part)}
         row.update({name: part[col].mean() for col, name in columns.items()})
         row["share with P(active) < 0.5"] = float((part["p_alive"] < 0.5).mean())
         rows[label] = row

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._errors import InputError
-from .._resample import bootstrap_weights, check_random_state, parallel_map, progress
+from .._resample import (
+    bootstrap_weights,
+    check_random_state,
+    parallel_map,
+    progress,
+    single_thread,
+)
 
 __all__ = [
     "COV_TYPES",
@@ -118,23 +124,6 @@ def wls_fit(design: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None
                      llf=float(llf), df_inference=df_inference, fitted=design @ params)
 
 
-_CONTROLLER = None
-
-
-def _single_blas_thread():
-    """Context limiting BLAS to one thread (the library scan is done once and cached)."""
-    global _CONTROLLER
-    try:  # threadpoolctl comes with scikit-learn; without it BLAS keeps its own setting
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # pragma: no cover
-        import contextlib
-
-        return contextlib.nullcontext()
-    if _CONTROLLER is None:
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER.limit(limits=1, user_api="blas")
-
-
 def _seed_sequences(random_state, n_chunks: int) -> list[np.random.SeedSequence]:
     if isinstance(random_state, np.random.Generator):
         entropy = int(random_state.integers(0, 2**63 - 1))
@@ -188,14 +177,14 @@ def bootstrap_crossproducts(
 
     def run(job: tuple[int, np.random.SeedSequence]) -> np.ndarray:
         size, seed = job
-        counts = bootstrap_weights(n, size, np.random.default_rng(seed), clusters=clusters)
+        counts = bootstrap_weights(n, size, check_random_state(seed), clusters=clusters)
         return counts @ outer
 
     jobs = list(zip(sizes, seeds, strict=True))
     if n_jobs in (None, 1):
         # One BLAS thread: these products are small and thin, and OpenBLAS threads cost far
         # more than they save on them (100x slower on a busy 2-core machine).
-        with _single_blas_thread():
+        with single_thread("blas"):
             parts = [run(job) for job in progress(jobs, enabled=show_progress,
                                                   total=len(jobs), desc="bootstrap")]
     else:

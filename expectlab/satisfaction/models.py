@@ -106,8 +106,6 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in _SPECS}
 ALIASES = {"IA": "interaction", "diff": "difference", "absolute_difference": "absdiff",
            "squared_difference": "SQD", "quadratic": "full", "polynomial": "full"}
 DEFAULT_MODELS = tuple(MODELS)
-# Which model each nested model is tested against (constraints imply nesting).
-NESTED_IN = {"piece": "absunc", "poly": "full"}
 
 
 def resolve_name(name: str) -> str | None:

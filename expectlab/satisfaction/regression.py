@@ -287,7 +287,7 @@ class SatisfactionRegression(Estimator):
             "alpha_upper": np.nan if rel is None else rel.ci[1]})
         return score.scores.astype(float), role
 
-    def _resolve_roles(self, frame: pd.DataFrame, study: Study | None, specs: dict
+    def _resolve_roles(self, study: Study | None, specs: dict
                        ) -> dict[str, list[str]]:
         cols: dict[str, list[str]] = {}
         for role, spec in specs.items():
@@ -356,7 +356,7 @@ class SatisfactionRegression(Estimator):
         controls = column_list(controls, role="controls")
         specs = {"satisfaction": satisfaction, "expectation": expectation,
                  "experience": experience}
-        cols = self._resolve_roles(frame, study, specs)
+        cols = self._resolve_roles(study, specs)
         needed = [c for role in _ROLES for c in cols[role]]
         require_columns(frame, [*needed, *controls,
                                 weights if isinstance(weights, str) else None, cluster],
@@ -384,9 +384,11 @@ class SatisfactionRegression(Estimator):
             role_scale = None if role == "satisfaction" and s_declared else scale
             scores[role], labels[role] = self._score(frame, study, role, cols[role],
                                                      role_scale, reliability, log, source)
-        if len(s_items) == 1 and s_declared:
+        s_scale = study.scale_of(s_items[0]) if study is not None and len(s_items) == 1 \
+            else None
+        if s_declared and s_scale is not None:
             # the outcome is checked against its declared scale (99 codes are not answers)
-            check_in_scale(scores["satisfaction"], study.scale_of(s_items[0]),
+            check_in_scale(scores["satisfaction"], s_scale,
                            column=s_items[0], source=source, role="satisfaction")
         ctrl = {c: numeric_column(frame, c, role="control", source=source) for c in controls}
 
@@ -468,7 +470,7 @@ class SatisfactionRegression(Estimator):
         self.center_ = float(center)
         self.labels_ = labels
         # column names only (an array of weights is summarised, not kept twice)
-        self.columns_ = {**{r: (cols[r][0] if len(cols[r]) == 1 else list(cols[r]))
+        self.columns_: dict[str, Any] = {**{r: (cols[r][0] if len(cols[r]) == 1 else list(cols[r]))
                             for r in _ROLES},
                          "controls": controls,
                          "weights": weights if isinstance(weights, str) or weights is None
@@ -842,23 +844,23 @@ class SatisfactionRegression(Estimator):
         name, fit = self._get(model)
         if data is None:
             return pd.Series(fit.fitted, index=self._index, name="predicted")
-        data, _ = as_frame(data)
+        frame, _ = as_frame(data)
         cols = self.columns_
         for role in ("expectation", "experience"):
             if not isinstance(cols[role], str):
                 raise InputError(f"predict(data) needs {role} as one column; it was fitted "
                                  "from items. Add the item mean as a column and predict "
                                  "from a model fitted on that column.")
-        require_columns(data, [cols["expectation"], cols["experience"], *cols["controls"]],
+        require_columns(frame, [cols["expectation"], cols["experience"], *cols["controls"]],
                         source="data")
         ep = {}
         for role in ("expectation", "experience"):
-            values = numeric_column(data, cols[role], role=role)
+            values = numeric_column(frame, cols[role], role=role)
             check_in_scale(values, self.scale_, column=cols[role], role=role)
             ep[role] = values.to_numpy()
         e, p = ep["expectation"], ep["experience"]
-        cm = numeric_array(data, cols["controls"], role="control")
-        return pd.Series(self._model_design(name, p, e, cm) @ fit.params, index=data.index,
+        cm = numeric_array(frame, cols["controls"], role="control")
+        return pd.Series(self._model_design(name, p, e, cm) @ fit.params, index=frame.index,
                          name="predicted")
 
     def what_if(self, expectation_shift: float = 0.0, experience_shift: float = 0.0,

@@ -17,7 +17,7 @@ ZONES = ("very dissatisfied", "dissatisfied", "neutral", "satisfied", "very sati
 DEFAULT_CUTS = (-1.5, -0.5, 0.5, 1.5)
 
 
-def _check_cuts(cuts: Sequence[float]) -> np.ndarray:
+def _check_cuts(cuts: Sequence[float] | np.ndarray) -> np.ndarray:
     arr = np.asarray(cuts, dtype=float) if not isinstance(cuts, str) else np.array([])
     if arr.shape != (4,) or not np.all(np.isfinite(arr)) or np.any(np.diff(arr) <= 0):
         raise InputError(
@@ -26,7 +26,8 @@ def _check_cuts(cuts: Sequence[float]) -> np.ndarray:
     return arr
 
 
-def assign_zones(d: np.ndarray, cuts: Sequence[float] = DEFAULT_CUTS) -> pd.Categorical:
+def assign_zones(d: np.ndarray,
+                 cuts: Sequence[float] | np.ndarray = DEFAULT_CUTS) -> pd.Categorical:
     """Zone of each disconfirmation value; the neutral band includes both its ends."""
     c = _check_cuts(cuts)
     d = np.asarray(d, dtype=float)

@@ -306,11 +306,11 @@ def write_sav(frame: pd.DataFrame, codebook: Codebook, path: Path) -> None:
     """
     import pyreadstat
 
-    labels = {c: codebook.label(c) for c in frame.columns}
+    labels: dict[str, str | None] = {c: codebook.label(c) for c in frame.columns}
     value_labels = {c: {float(k): str(t) for k, t in codebook.get(c).value_labels.items()}
                     for c in frame.columns if codebook.get(c).value_labels
                     and pd.api.types.is_numeric_dtype(frame[c])}
-    missing = {c: [float(m) for m in codebook.get(c).missing]
+    missing: dict[str, list[Any]] = {c: [float(m) for m in codebook.get(c).missing]
                for c in frame.columns if codebook.get(c).missing}
     measure = {}
     for c in frame.columns:

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._resample import check_random_state
+
 __all__ = ["ExportFixture", "qualtrics_export", "surveymonkey_export", "limesurvey_export",
            "semicolon_export", "all_exports", "write_exports"]
 
@@ -82,7 +84,7 @@ def qualtrics_export(n: int = 10, random_state: int = 2026) -> ExportFixture:
     Respondent 2 is a survey preview, respondent 4 came through the test channel and
     respondent 5 did not finish.
     """
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     status = ["IP Address"] * n
     channel = ["anonymous"] * n
     finished = [True] * n
@@ -91,7 +93,7 @@ def qualtrics_export(n: int = 10, random_state: int = 2026) -> ExportFixture:
     channel[3] = "test"
     finished[4] = False
     starts = _dates(rng, n)
-    columns = {
+    columns: dict[str, list[Any]] = {
         "StartDate": starts,
         "Status": status,
         "Progress": [100 if f else 40 for f in finished],
@@ -138,7 +140,7 @@ def qualtrics_export(n: int = 10, random_state: int = 2026) -> ExportFixture:
 
 def surveymonkey_export(n: int = 8, random_state: int = 2027) -> ExportFixture:
     """A SurveyMonkey CSV: question row, answer-option row, multi-option questions."""
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     features = ["App", "Hotline", "Live chat (beta)"]
     meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address"]
     header = meta + ["How satisfied are you overall?", "Which services do you use?", "", "",
@@ -180,7 +182,7 @@ def surveymonkey_export(n: int = 8, random_state: int = 2027) -> ExportFixture:
 
 def limesurvey_export(n: int = 8, random_state: int = 2028) -> ExportFixture:
     """A LimeSurvey CSV with answer codes A1-A5, mapped by its codebook's value labels."""
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     answers = {f"q{k}": [int(v) for v in rng.integers(1, 6, size=n)] for k in (1, 2, 3)}
     data: dict[str, list[Any]] = {
         "id": list(range(1, n + 1)),
@@ -199,7 +201,7 @@ def limesurvey_export(n: int = 8, random_state: int = 2028) -> ExportFixture:
     recode = {f"A{v}": v for v in range(1, 6)}
     labels = {1: "Strongly disagree", 2: "Disagree", 3: "Neither", 4: "Agree",
               5: "Strongly agree"}
-    codebook = {
+    codebook: dict[str, Any] = {
         "id": "id",
         "variables": {f"q{k}": {"label": f"Statement {k}", "scale": [1, 5],
                                 "recode": dict(recode), "value_labels": dict(labels)}
@@ -211,10 +213,10 @@ def limesurvey_export(n: int = 8, random_state: int = 2028) -> ExportFixture:
 
 def semicolon_export(n: int = 8, random_state: int = 2029) -> ExportFixture:
     """A German-Excel CSV: semicolons, decimal commas, text that looks like NA."""
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     weights = np.round(rng.uniform(0.5, 1.5, size=n), 2)
     weights[0] = 1.25
-    data = {
+    data: dict[str, list[Any]] = {
         "respondent_id": list(range(1, n + 1)),
         "segment": [_REGIONS[int(i)] for i in rng.integers(0, 3, size=n)],
         "weight": [float(w) for w in weights],

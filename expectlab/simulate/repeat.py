@@ -271,7 +271,7 @@ def simulate_transaction_log(
     ids = np.arange(1, n_customers + 1) if customer_ids is None else np.asarray(customer_ids)
     start_day = np.datetime64(pd.Timestamp(start).date(), "D")
     end_day = np.datetime64(pd.Timestamp(end).date(), "D")
-    horizon = int((end_day - start_day).astype(int))
+    horizon = int((end_day - start_day) / np.timedelta64(1, "D"))
     if acquisition_days < 1 or acquisition_days > horizon:
         raise InputError("acquisition_days must lie between 1 and the days from start to end.")
     birth = rng.integers(0, acquisition_days, n_customers)

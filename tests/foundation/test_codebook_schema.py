@@ -517,6 +517,7 @@ keys = st.sampled_from(list(TOP_LEVEL_KEYS) + ["extra"])
 @given(st.dictionaries(keys, values, max_size=4),
        st.dictionaries(st.sampled_from(["q1", "q2", "w"]),
                        st.dictionaries(fields, values, max_size=4), max_size=3))
+@pytest.mark.slow
 def test_random_specs_give_a_codebook_or_input_error(top, variables):
     spec = dict(top)
     if variables:

@@ -65,3 +65,19 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "set -euo pipefail" in ci
     assert "python3 tasks.py test" in ci.splitlines()
+
+
+def test_type_hints_ship_with_the_package():
+    # PEP 561: without py.typed in the wheel, users' type checkers ignore our hints
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "py.typed" in config["tool"]["setuptools"]["package-data"]["expectlab"]
+    assert (ROOT / "expectlab" / "py.typed").is_file()
+
+
+def test_readme_test_command_runs_doctests_of_the_package_only():
+    tasks = (ROOT / "tasks.py").read_text()
+    command = re.search(r'cmd = \[PYTHON, "-m", "pytest", (.*?)\]', tasks, flags=re.S).group(1)
+    assert '"expectlab", "--doctest-modules"' in command
+    assert '"tests", "notebooks"' in command
+    # the quick local run is documented next to the test command
+    assert 'python3 tasks.py test -m "not slow"' in (ROOT / "README.md").read_text()

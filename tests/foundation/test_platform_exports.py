@@ -49,7 +49,7 @@ def test_qualtrics_notes_count_preview_test_and_unfinished():
     assert "1 unfinished response(s)" in notes
 
 
-def test_codebook_label_wins_over_question_text(tmp_path):
+def test_codebook_label_wins_over_question_text():
     survey = read_survey(EXPORTS / "qualtrics.csv",
                          codebook={"variables": {"Q1": {"label": "Overall satisfaction",
                                                         "scale": [1, 7]}}})

@@ -37,7 +37,7 @@ def _expected(cell, decimal):
     return cell
 
 
-def _matches(read_value, written, numeric_column, decimal):
+def _matches(read_value, written, numeric_column):
     if written == "":
         return pd.isna(read_value)
     if numeric_column:
@@ -82,6 +82,6 @@ def test_export_shapes_read_correctly_or_raise_input_error(tmp_path_factory, dat
             value = column.iloc[i]
             if row[j] in ("True", "False"):
                 continue
-            assert _matches(value, row[j], numeric, decimal), (name, i, value, row[j])
+            assert _matches(value, row[j], numeric), (name, i, value, row[j])
     if codebook is not None and pd.api.types.is_numeric_dtype(survey.data["c0"]):
         assert survey.data["c0"].dropna().between(0, 10).all()

@@ -32,7 +32,8 @@ def _headings(html):
             for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", html, flags=re.S)]
 
 
-def test_example_report_has_sections_figures_and_no_errors(example_report, capsys):
+@pytest.mark.slow
+def test_example_report_has_sections_figures_and_no_errors(example_report):
     headings = _headings(example_report)
     for expected in PROFILE_HEADINGS:
         assert expected in headings, f"missing section {expected!r}; got {headings}"
@@ -45,6 +46,7 @@ def test_example_report_has_sections_figures_and_no_errors(example_report, capsy
     assert "prepare_study(" not in example_report
 
 
+@pytest.mark.slow
 def test_report_prints_its_path(tmp_path, capsys):
     path = tmp_path / "tiny.csv"
     path.write_text("respondent_id,q\n1,2\n2,3\n3,4\n")
@@ -66,6 +68,7 @@ def _minimal_params():
     return params
 
 
+@pytest.mark.slow
 def test_data_labels_are_escaped_and_parameters_stay_data(tmp_path):
     marker = tmp_path / "injected"
     data = tmp_path / "evil.csv"

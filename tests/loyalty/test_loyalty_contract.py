@@ -236,8 +236,10 @@ def test_clone_params_and_not_fitted(engine):
 
 
 @pytest.mark.parametrize(("engine", "outcome", "numeric_summary"),
-                         [("logit", "stayed", True), ("ordinal", "nps", True),
-                          ("boosting", "stayed", False)])
+                         [("logit", "stayed", True),
+                          # the ordinal and boosting refits take tens of seconds
+                          pytest.param("ordinal", "nps", True, marks=pytest.mark.slow),
+                          pytest.param("boosting", "stayed", False, marks=pytest.mark.slow)])
 def test_refit_rows_summary_and_plots(data, engine, outcome, numeric_summary):
     data.loc[[3, 9], "trust"] = np.nan
     kw = {"n_boot": 10, "importance": True, "progress": False, "cv": 3, "random_state": 2}

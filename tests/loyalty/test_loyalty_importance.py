@@ -120,6 +120,7 @@ def _perm_folds(seed=3, n_folds=2, n=120, weighted=True, z_coef=0.05):
     return folds, predict
 
 
+@pytest.mark.slow
 def test_permutation_interval_is_percentile_bootstrap_over_respondents():
     from sklearn.metrics import roc_auc_score
 

@@ -200,6 +200,7 @@ def test_ordinal_engine_recovers_coefficients():
     np.testing.assert_allclose(weighted.summary["se"], s["se"], rtol=0.15)
 
 
+@pytest.mark.slow
 def test_ordinal_metrics_and_importance():
     data = _ordinal_data(500, 1)
     model = LoyaltyModel("ordinal", cv=3, n_boot=20, permutation_repeats=2, random_state=0,
@@ -316,6 +317,7 @@ def test_marginal_effects_follow_interactions_through_the_product_column():
     assert abs(me.loc["a", "estimate"] - dens.mean() * beta[1]) > 0.02
 
 
+@pytest.mark.slow
 def test_permutation_intervals_follow_random_state_and_survey_weights(sim_small):
     data = sim_small.data.assign(
         w=np.random.default_rng(0).uniform(0.5, 2.0, len(sim_small.data)))

@@ -52,6 +52,7 @@ def _bundled():
     return raw
 
 
+@pytest.mark.slow
 def test_full_section_on_client_like_data(shown):
     start = time.perf_counter()
     assert client_section(_client_like(), PARAMS) is True
@@ -65,6 +66,7 @@ def test_full_section_on_client_like_data(shown):
     assert "left out because an answer was missing: 2" in text
 
 
+@pytest.mark.slow
 def test_bundled_example_survey(shown):
     assert client_section(_bundled(), PARAMS) is True
     assert "Net Promoter Score" in "\n".join(shown)
@@ -93,6 +95,7 @@ def test_input_error_is_a_note_not_a_crash(shown):
     assert any("could not be fitted" in s and "same outcome" in s for s in shown)
 
 
+@pytest.mark.slow
 def test_labels_from_the_file_are_escaped(shown):
     data = _client_like()
     data["segment"] = np.where(data["segment"] == "Business", "<script>alert(1)</script>",

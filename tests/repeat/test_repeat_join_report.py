@@ -165,6 +165,7 @@ def test_section_skipped_without_transactions(shown):
         assert len(shown) == 1 and "skipped" in shown[0]
 
 
+@pytest.mark.slow
 def test_section_runs_and_escapes_labels(shown):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # every warning must become a note in the report
@@ -188,6 +189,7 @@ def test_section_turns_input_errors_into_a_note(shown, tmp_path):
     assert "no id column" in shown[-1]
 
 
+@pytest.mark.slow
 def test_section_counts_repeated_rows_and_shows_fragile_notes(shown, tmp_path):
     log = pd.read_csv(DATA / "client_transactions.csv")
     path = tmp_path / "log.csv"

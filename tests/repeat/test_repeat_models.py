@@ -217,6 +217,7 @@ def test_missing_and_zero_weight_rows_are_recorded(bg_sim):
     assert any("Rows excluded: 2" in n for n in model._summary_notes())
 
 
+@pytest.mark.slow
 def test_convergence_problems_warn(bg_sim):
     model = ParetoNBD()
     nbd_only = simulate_bg_nbd(3000, r=0.5, alpha=5, a=0.001, b=1e6, random_state=1).data
@@ -233,7 +234,7 @@ def test_convergence_problems_warn(bg_sim):
     assert any("Only 30 customers" in m for m in messages)
 
 
-def test_non_finite_start_is_an_input_error(bg_sim, monkeypatch):
+def test_non_finite_start_is_an_input_error(monkeypatch):
     monkeypatch.setattr(BetaGeo, "_loglik_rows", lambda self, theta, data: np.full(3, -np.inf))
     with pytest.raises(InputError, match="not finite at the starting values"), \
             pytest.warns(FragileResultWarning, match="Only 3 customers"):

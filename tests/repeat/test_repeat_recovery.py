@@ -33,6 +33,7 @@ def test_bg_nbd_recovers_parameters():
     assert p[alive].mean() > p[~alive].mean() + 0.2
 
 
+@pytest.mark.slow
 def test_pareto_nbd_recovers_parameters():
     sim = simulate_pareto_nbd(8000, **PNBD_TRUTH, T=39.0, random_state=2)
     model = ParetoNBD().fit(sim.data)

@@ -230,6 +230,7 @@ def test_date_format_and_timestamps():
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 6), st.integers(0, 120),
                           st.floats(0, 500, allow_nan=False)), min_size=1, max_size=40))
+@pytest.mark.slow
 def test_summary_invariants(rows):
     """Any valid log gives 0 <= recency <= T, frequency = distinct days - 1."""
     start = np.datetime64("2024-01-01")

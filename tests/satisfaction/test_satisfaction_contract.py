@@ -80,7 +80,7 @@ def test_rows_in_equals_used_plus_excluded(data):
         assert list(model.excluded_.columns) == ["row", "reason"]
 
 
-def test_pickle_keeps_no_client_frame(fitted, data):
+def test_pickle_keeps_no_client_frame(fitted):
     blob = pickle.dumps(fitted)
     restored = pickle.loads(blob)
     pd.testing.assert_frame_equal(restored.summary, fitted.summary)
@@ -90,6 +90,7 @@ def test_pickle_keeps_no_client_frame(fitted, data):
     assert len(blob) < 200_000
 
 
+@pytest.mark.slow
 def test_plots_return_axes_and_draw_names_literally(data):
     import matplotlib.pyplot as plt
 

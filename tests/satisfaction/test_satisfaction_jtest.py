@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from expectlab import SatisfactionRegression
 from expectlab.simulate.satisfaction import simulate_satisfaction
@@ -41,6 +42,7 @@ def test_ratio_truth_ratio_preferred_at_large_n():
     assert "ratio preferred" in str(verdict) and "reverse J test rejects" in str(verdict)
 
 
+@pytest.mark.slow
 def test_ratio_truth_rejection_rates():
     """Size of direction (1) near alpha, power of direction (2) near 1."""
     verdicts = [_ratio_verdict(_latent("ratio", 2000, seed))[1] for seed in range(40)]

@@ -89,6 +89,7 @@ def test_constrained_surfaces_and_delta_method(survey):
         model.params_["interaction"].iloc[3])
 
 
+@pytest.mark.slow
 def test_vectorised_bootstrap_equals_refitting():
     rng = np.random.default_rng(0)
     n = 120
