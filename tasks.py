@@ -7,8 +7,10 @@ install), then:
 
 - ``report``: render the client-study template on the bundled example survey (and its
   purchase log) and print where the HTML report is;
-- ``test``: run the unit tests, every notebook (nbval) and the docstring examples of the
-  package (doctest) in one pytest run; extra arguments are passed to pytest (e.g.
+- ``test``: install the few system programs the tests use when they are missing
+  (Chromium, a CJK font, Java: from Debian's packages, when run as root), then run the
+  unit tests, every notebook (nbval) and the docstring examples of the package (doctest)
+  in one pytest run; extra arguments are passed to pytest (e.g.
   ``python3 tasks.py test -m "not slow"`` for a quick local run).
 
 Only the Python standard library is used here, so this runs on a fresh machine.
@@ -50,6 +52,38 @@ def ensure_environment() -> None:
     STAMP.write_text(digest)
 
 
+# Programs the tests use beyond Python packages: a browser to load the rendered report,
+# a CJK font for Chinese reports and figures, and Java for the local Spark session.
+# check command -> Debian package
+SYSTEM_PACKAGES = {
+    ("sh", "-c", "command -v chromium"): "chromium",
+    ("sh", "-c", "fc-list :lang=zh | grep -q ."): "fonts-noto-cjk",
+    ("sh", "-c", "command -v java"): "default-jre-headless",
+}
+
+
+def ensure_system_packages() -> None:
+    """Install the programs the tests need from Debian's packages when they are missing.
+
+    Runs apt-get only when it is available and we are root (CI, containers); otherwise
+    says what to install and stops, rather than letting tests fail one by one.
+    """
+    missing = [pkg for check, pkg in SYSTEM_PACKAGES.items()
+               if subprocess.run(list(check), capture_output=True).returncode != 0]
+    if not missing:
+        return
+    can_install = os.name != "nt" and hasattr(os, "geteuid") and os.geteuid() == 0 \
+        and subprocess.run(["sh", "-c", "command -v apt-get"],
+                           capture_output=True).returncode == 0
+    if not can_install:
+        sys.exit("The tests need these system packages: " + ", ".join(missing) +
+                 ". Install them (e.g. 'sudo apt-get install " + " ".join(missing) +
+                 "') and run the command again.")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    _run(["apt-get", "update", "-qq"], env=env)
+    _run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
+
+
 def report(extra: list[str]) -> int:
     out = ROOT / "reports"
     cmd = [BIN / "expectlab", "report", "client_study",
@@ -60,6 +94,7 @@ def report(extra: list[str]) -> int:
 
 
 def test(extra: list[str]) -> int:
+    ensure_system_packages()
     env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
     # --doctest-modules runs the Examples sections of expectlab's docstrings; it only
     # reads .py files (notebooks, the report template in expectlab/templates included, are
