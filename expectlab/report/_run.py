@@ -17,7 +17,7 @@ from typing import Any
 
 from .._errors import InputError
 
-__all__ = ["ReportInterrupted", "execute_template", "terminate_as_interrupt"]
+__all__ = ["ReportInterrupted", "execute_template", "interrupts_handled", "terminate_as_interrupt"]
 
 
 class ReportInterrupted(KeyboardInterrupt):
@@ -31,9 +31,8 @@ def _raise_interrupted(signum: int, frame: Any) -> None:
 def terminate_as_interrupt() -> None:
     """Turn SIGTERM into :class:`ReportInterrupted`, so ``finally`` blocks clean up.
 
-    nbclient installs its own SIGINT/SIGTERM handlers while a notebook runs (they shut the
-    kernel down and remove its connection file) and resets SIGTERM to the default
-    afterwards, so this is called again after every execution.
+    Interrupts then unwind through nbclient's ``setup_kernel``, which shuts the kernel down
+    and removes its connection file, and through the report's temporary folder.
     """
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _raise_interrupted)
@@ -107,6 +106,8 @@ def execute_template(template: Path, output: Path, parameters: Mapping[str, Any]
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     _Clients.last = None
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGTERM) if main_thread else None
     try:
         pm.execute_notebook(
             str(template), str(output), parameters=dict(parameters),
@@ -137,7 +138,9 @@ def execute_template(template: Path, output: Path, parameters: Mapping[str, Any]
         raise
     finally:
         _Clients.last = None
-        terminate_as_interrupt()
+        if main_thread and previous is not None:
+            # an asynchronous nbclient would have reset SIGTERM to the default
+            signal.signal(signal.SIGTERM, previous)
     nb = nbformat.read(str(output), as_version=4)
     timings = []
     for cell in nb.cells:
