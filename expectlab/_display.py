@@ -31,10 +31,20 @@ def escape(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+class _TableMarkup(str):
+    """HTML of a table that also carries its machine-readable record (see show_table)."""
+
+    record: dict
+
+
 def _display_html(markup: str) -> None:
     from IPython.display import HTML, display
 
-    display(HTML(markup))
+    record = getattr(markup, "record", None)
+    if record is None:
+        display(HTML(markup))
+    else:  # one output with both: the HTML for people, the record for the exports
+        display({"text/html": str(markup), TABLE_MIME: record}, raw=True)
 
 
 def heading(text: str, level: int = 2) -> None:
@@ -61,20 +71,18 @@ def show_table(table: pd.DataFrame | pd.Series, *, decimals: int = 3, caption: s
     The output also carries the table as data (MIME type :data:`TABLE_MIME`) under
     ``key`` (default: derived from the caption), which the report's Excel export reads.
     """
-    from IPython.display import display
-
     frame = table.to_frame() if isinstance(table, pd.Series) else table
     frame = frame.round(decimals)
     cap = f"<p><em>{escape(caption)}</em></p>" if caption else ""
-    markup = cap + frame.to_html(escape=True, na_rep="")
-    record = {
+    markup = _TableMarkup(cap + frame.to_html(escape=True, na_rep=""))
+    markup.record = {
         "key": key or _key(caption, "table"),
         "title": caption or "",
         "index_name": " / ".join(str(n) for n in frame.index.names if n is not None),
         "table": json.loads(frame.to_json(orient="split", date_format="iso",
                                           default_handler=str)),
     }
-    display({"text/html": markup, TABLE_MIME: record}, raw=True)
+    _display_html(markup)
 
 
 def show_figure(fig, *, caption: str | None = None, alt: str | None = None) -> None:
