@@ -1,8 +1,14 @@
 """The ``expectlab`` console command.
 
 ``expectlab report TEMPLATE --data FILE [--codebook FILE] [--sep ;] [--decimal ,]
-[--encoding latin-1] [--sheet NAME] [--param name=value ...] --out DIR`` renders a
-client-study report; ``expectlab examples`` regenerates the bundled example data.
+[--encoding latin-1] [--sheet NAME] [--param name=value ...] [--format html,xlsx,pdf,pptx]
+[--lang en|zh] [--style style.yaml] --out DIR`` renders a client-study report;
+``expectlab report --list`` shows the bundled templates and ``expectlab report --copy
+client_study my_study.ipynb`` copies one to customise. ``expectlab examples`` regenerates
+the bundled example data.
+
+Exit codes: 0 success, 2 input error (one message, nothing written), 1 a defect,
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
@@ -13,29 +19,45 @@ from pathlib import Path
 
 from ._errors import InputError
 
-__all__ = ["main"]
-
-# templates shipped inside the package (expectlab/templates/<name>.ipynb)
-BUNDLED_TEMPLATES = {"client_study": "templates/client_study.ipynb"}
+__all__ = ["main", "build_parser"]
 
 
 def _resolve_template(name: str) -> Path:
-    path = Path(name)
-    if path.exists():
-        return path
-    if name in BUNDLED_TEMPLATES:
-        bundled = Path(__file__).resolve().parent / BUNDLED_TEMPLATES[name]
-        if bundled.exists():
-            return bundled
-    raise InputError(
-        f"Template {name!r} not found. Give the path of a template notebook, e.g. "
-        "client_study (the bundled template)."
-    )
+    from .report._templates import resolve_template
+
+    return resolve_template(name)
+
+
+def _list_templates() -> int:
+    from .report._templates import bundled_templates
+
+    templates = bundled_templates()
+    if not templates:
+        print("No bundled templates found (is expectlab installed with its package data?).")
+        return 1
+    width = max(len(n) for n in templates)
+    for name, (_, description) in templates.items():
+        print(f"{name:<{width}}  {description}")
+    return 0
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import parse_parameter, render_report
+    from .report import parse_parameter
+    from .report._templates import copy_template
+    from .report.parameters import load_style
+    from .report.render import render_report_files
 
+    if args.list:
+        return _list_templates()
+    if args.copy:
+        dest = copy_template(*args.copy)
+        print(f"Template copied to {dest}; run it with: expectlab report {dest} --data FILE "
+              "--out DIR")
+        return 0
+    if args.template is None or args.out is None:
+        raise InputError("Give a template and --out, e.g. expectlab report client_study "
+                         "--data survey.sav --out reports (expectlab report --list shows "
+                         "the templates).")
     params = {}
     for item in args.param or []:
         key, value = parse_parameter(item)
@@ -49,9 +71,14 @@ def _report(args: argparse.Namespace) -> int:
     if read_options.get("sep") in ("\\t", "tab"):
         read_options["sep"] = "\t"
     template = _resolve_template(args.template)
-    html = render_report(template, args.out, params, name=args.name, timeout=args.timeout,
-                         read_options=read_options or None)
-    print(f"Report written to {html}")
+    style = load_style(args.style) if args.style is not None else None
+    result = render_report_files(
+        template, args.out, params, name=args.name, timeout=args.timeout,
+        read_options=read_options or None, formats=args.format.split(","),
+        language=args.lang, style=style,
+    )
+    for path in result.files.values():
+        print(f"Report written to {path}")
     return 0
 
 
@@ -70,7 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="render a client-study report from a survey file")
-    rep.add_argument("template", help="template notebook (path, or 'client_study')")
+    rep.add_argument("template", nargs="?",
+                     help="template notebook (path, or a bundled name such as client_study)")
+    rep.add_argument("--list", action="store_true", help="list the bundled templates")
+    rep.add_argument("--copy", nargs=2, metavar=("TEMPLATE", "DEST"),
+                     help="copy a bundled template to DEST.ipynb to customise it")
     rep.add_argument("--data", type=Path, help="survey file (CSV, Excel, SPSS, Stata, Parquet)")
     rep.add_argument("--codebook", type=Path, help="codebook file (YAML or CSV)")
     rep.add_argument("--sep", help="delimiter of a CSV/text file: ',', ';', '|' or 'tab' "
@@ -82,8 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--param", action="append", metavar="NAME=VALUE",
                      help="template parameter; VALUE is read as JSON when it parses "
                           "(numbers, null, lists) and as text otherwise; repeatable")
-    rep.add_argument("--out", type=Path, required=True, help="folder for the report")
-    rep.add_argument("--name", help="file name of the report without extension")
+    rep.add_argument("--out", type=Path, help="folder for the report")
+    rep.add_argument("--name", help="file name of the report without extension (no folders)")
+    rep.add_argument("--format", default="html",
+                     help="comma-separated formats: html, xlsx, pdf, pptx (default html)")
+    rep.add_argument("--lang", choices=["en", "zh"], default=None,
+                     help="report language: en (English) or zh (Simplified Chinese)")
+    rep.add_argument("--style", type=Path,
+                     help="YAML style file: logo, colours, footer, title_colour")
     rep.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
     rep.set_defaults(func=_report)
     ex = sub.add_parser("examples", help="regenerate the bundled example data")
@@ -92,12 +129,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_utf8(argv: list[str]) -> None:
+    # Undecodable bytes in arguments arrive as lone surrogates; they would fail later,
+    # deep inside JSON or file writing, with a traceback.
+    for position, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise InputError(
+                f"Argument {position} ({shown!r}) is not valid UTF-8 text. Rename the file "
+                "or give the value in UTF-8 (e.g. set LANG=C.UTF-8 in the shell)."
+            ) from None
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from .report._run import ReportInterrupted, interrupts_handled
+
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        return args.func(args)
+        _check_utf8(argv)
     except InputError as exc:
         print(f"expectlab: input error: {exc}", file=sys.stderr)
+        return 2
+    args = build_parser().parse_args(argv)
+    try:
+        with interrupts_handled():
+            return args.func(args)
+    except InputError as exc:
+        print(f"expectlab: input error: {exc}", file=sys.stderr)
+        return 2
+    except ReportInterrupted as exc:
+        terminated = "SIGTERM" in str(exc)
+        print(f"expectlab: {'terminated' if terminated else 'interrupted'}; no report written.",
+              file=sys.stderr)
+        return 143 if terminated else 130
+    except KeyboardInterrupt:
+        print("expectlab: interrupted; no report written.", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        where = f" {exc.filename!r}" if getattr(exc, "filename", None) else ""
+        print(f"expectlab: cannot read or write{where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except RuntimeError as exc:
         print(f"expectlab: {exc}", file=sys.stderr)

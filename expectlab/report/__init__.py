@@ -11,9 +11,14 @@ numbers, lists, dicts), never as code. Text from the data is escaped in the HTML
 """
 
 
+from ._templates import bundled_templates, copy_template, resolve_template
 from .parameters import (
     DEFAULT_PARAMETERS,
+    LANGUAGES,
+    PRESENTATION_PARAMETERS,
     READ_OPTIONS,
+    check_parameter_types,
+    load_style,
     parse_parameter,
     split_data_source,
     template_parameters,
@@ -27,7 +32,7 @@ from .profile import (
     profile_table,
     reliability_table,
 )
-from .render import render_report
+from .render import FORMATS, ReportFiles, render_report, render_report_files
 from .study import StudyData, prepare_study
 
 __all__ = [
@@ -46,5 +51,15 @@ __all__ = [
     "key_figures",
     "template_parameters",
     "render_report",
+    "render_report_files",
+    "ReportFiles",
+    "FORMATS",
+    "LANGUAGES",
+    "PRESENTATION_PARAMETERS",
+    "check_parameter_types",
+    "load_style",
+    "bundled_templates",
+    "resolve_template",
+    "copy_template",
 ]
 

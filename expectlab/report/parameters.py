@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 import keyword
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .._errors import InputError
 
-__all__ = ["DEFAULT_PARAMETERS", "READ_OPTIONS", "parse_parameter", "template_parameters",
-           "validate_parameters", "split_data_source"]
+__all__ = ["DEFAULT_PARAMETERS", "PRESENTATION_PARAMETERS", "LANGUAGES", "READ_OPTIONS",
+           "parse_parameter", "template_parameters", "validate_parameters", "split_data_source",
+           "check_parameter_types", "load_style"]
 
 # The parameters every client-study template understands, with their defaults. The
 # template's `parameters` cell repeats them (papermill reads them from there).
@@ -51,6 +53,14 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     "random_state": 2026,
     "n_boot": 500,
 }
+
+# Parameters about how the report looks rather than what it analyses. The command computes
+# or reads them (``--lang``, ``--style`` and the provenance record) and passes them only to
+# templates that declare them.
+PRESENTATION_PARAMETERS: dict[str, Any] = {"language": "en", "style": None, "report_info": None}
+
+#: Report languages the templates' message catalogues cover.
+LANGUAGES = ("en", "zh")
 
 _LIST_PARAMS = ("expectation_items", "experience_items", "satisfaction_items", "loyalty_drivers")
 _COLUMN_PARAMS = ("id_column", "segment_column", "weight_column", "loyalty_outcome",
@@ -102,7 +112,8 @@ def validate_parameters(params: Mapping[str, Any], allowed: Sequence[str] | None
     Names must be Python identifiers declared by the template (``allowed``), so that no
     parameter name can smuggle code into the notebook.
     """
-    allowed = list(allowed) if allowed is not None else list(DEFAULT_PARAMETERS)
+    allowed = (list(allowed) if allowed is not None
+               else [*DEFAULT_PARAMETERS, *PRESENTATION_PARAMETERS])
     out = dict(DEFAULT_PARAMETERS)
     for name, value in params.items():
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
@@ -144,11 +155,77 @@ def validate_parameters(params: Mapping[str, Any], allowed: Sequence[str] | None
             out[name] = None
         if out.get(name) is not None and not isinstance(out[name], str):
             raise InputError(f"Parameter {name!r} must be a column name, got {out[name]!r}.")
-    for name in ("n_boot", "random_state"):
-        if not isinstance(out[name], int) or isinstance(out[name], bool) or out[name] < 0:
-            raise InputError(f"Parameter {name!r} must be a non-negative whole number, got "
-                             f"{out[name]!r}.")
+    check_parameter_types(out)
     return out
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> bool:
+    import math
+
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+def _text_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+# name -> (check, what the value must be). Checked for every parameter present, so a value
+# of the wrong type stops the run with one message instead of being silently replaced.
+_TYPE_RULES: dict[str, tuple[Any, str]] = {
+    "study_title": (lambda v: isinstance(v, str), "text"),
+    "data_path": (lambda v: isinstance(v, (str, Mapping)), "a file path"),
+    "codebook_path": (_text_or_none, "a file path or null"),
+    "transactions_path": (_text_or_none, "a file path or null"),
+    "transactions_customer": (lambda v: isinstance(v, str) and v != "", "a column name"),
+    "transactions_date": (lambda v: isinstance(v, str) and v != "", "a column name"),
+    "transactions_amount": (lambda v: isinstance(v, str) and v != "", "a column name"),
+    "missing_codes": (lambda v: v is None or (isinstance(v, list) and all(
+        isinstance(c, str) or _number(c) for c in v)), "null or a list of codes, e.g. [99]"),
+    "scales": (lambda v: v is None or (isinstance(v, dict) and all(
+        isinstance(items, list) and all(isinstance(c, str) for c in items)
+        for items in v.values())), "null or a mapping of scale name to a list of columns"),
+    "kano_answer_set": (_text_or_none, "null or the name of an answer wording set"),
+    "scale_min": (_number, "a number, e.g. 1"),
+    "scale_max": (_number, "a number, e.g. 7"),
+    "random_state": (lambda v: _whole(v) and 0 <= v < 2**32,
+                     "a whole number from 0 to 4294967295"),
+    "n_boot": (lambda v: _whole(v) and v >= 1, "a whole number of at least 1, e.g. 500"),
+    "language": (lambda v: v in LANGUAGES, f"one of {', '.join(LANGUAGES)}"),
+    "style": (lambda v: v is None or isinstance(v, dict), "null or a style mapping"),
+    "report_info": (lambda v: v is None or isinstance(v, dict), "null or a mapping"),
+}
+
+
+def check_parameter_types(params: Mapping[str, Any]) -> None:
+    """Check each known parameter's value against its type; raise one :class:`InputError`.
+
+    Examples
+    --------
+    >>> check_parameter_types({"n_boot": 200, "scale_min": 1, "scale_max": 5})
+    >>> check_parameter_types({"n_boot": 0})
+    Traceback (most recent call last):
+    ...
+    expectlab._errors.InputError: Parameter 'n_boot' must be a whole number of at least 1, \
+e.g. 500; got 0. Give it as --param n_boot=VALUE.
+    """
+    problems = []
+    for name, value in params.items():
+        rule = _TYPE_RULES.get(name)
+        if rule is not None and not rule[0](value):
+            problems.append((name, value, rule[1]))
+    if problems:
+        raise InputError(" ".join(
+            f"Parameter {name!r} must be {what}; got {value!r}. Give it as "
+            f"--param {name}=VALUE." for name, value, what in problems))
+    lo, hi = params.get("scale_min"), params.get("scale_max")
+    if _number(lo) and _number(hi) and not lo < hi:
+        raise InputError(f"Parameters 'scale_min' ({lo!r}) and 'scale_max' ({hi!r}) must "
+                         "satisfy scale_min < scale_max, e.g. scale_min=1 scale_max=7.")
 
 
 def _is_plain_data(value: Any) -> bool:
@@ -201,3 +278,103 @@ def _declared_defaults(declared: Mapping[str, Any], folder: Path) -> dict[str, A
             value = str((folder / value).resolve())
         out[key] = value
     return out
+
+
+# -- the style file (--style) ------------------------------------------------------------
+STYLE_KEYS = ("logo", "colours", "footer", "title_colour")
+_MAX_STYLE_BYTES = 64 * 1024
+_MAX_LOGO_BYTES = 2 * 2**20
+_LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".svg": "image/svg+xml", ".gif": "image/gif", ".webp": "image/webp"}
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+def load_style(path: str | Path) -> dict[str, Any]:
+    """Read and check a YAML style file; return the ``style`` parameter of a template.
+
+    The file may give ``logo`` (an image file, relative to the style file; returned as a
+    ``data:`` URI so the report stays self-contained), ``colours`` (a list of hex colours
+    such as ``"#1f4e79"``), ``footer`` (text) and ``title_colour`` (a hex colour). It is read
+    with the codebook's safe loader (no anchors, aliases or duplicate keys).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "style.yaml").write_text("colours: ['#1f4e79', '#f0a30a']\\nfooter: ACME\\n")
+    >>> load_style(folder / "style.yaml")
+    {'colours': ['#1f4e79', '#f0a30a'], 'footer': 'ACME'}
+    """
+    import base64
+
+    import yaml
+
+    from ..codebook import _CodebookLoader, _RefusedYAML
+
+    path = Path(path).expanduser()
+    where = f"Style file {str(path)!r}"
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{where} does not exist.") from None
+    except OSError as exc:
+        raise InputError(f"{where} cannot be read ({exc.strerror or exc}).") from None
+    if len(raw) > _MAX_STYLE_BYTES:
+        raise InputError(f"{where} is larger than 64 KB; a style file has four short entries.")
+    try:
+        text = raw.decode("utf-8-sig")
+        spec = yaml.load(text, Loader=_CodebookLoader)  # noqa: S506 - a SafeLoader
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where} is not UTF-8 text (byte {exc.start}). Save it as UTF-8."
+                         ) from None
+    except _RefusedYAML as exc:
+        raise InputError(f"{where}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{where} is not valid YAML ({exc}).") from None
+    if spec is None:
+        spec = {}
+    if not isinstance(spec, dict):
+        raise InputError(f"{where} must be a mapping with the keys {', '.join(STYLE_KEYS)}; "
+                         f"got {type(spec).__name__}.")
+    unknown = sorted(str(k) for k in spec if k not in STYLE_KEYS)
+    if unknown:
+        raise InputError(f"{where}: unknown key(s) {unknown}. A style file may give "
+                         f"{', '.join(STYLE_KEYS)}.")
+    style: dict[str, Any] = {}
+    if spec.get("logo") is not None:
+        logo = Path(str(spec["logo"])).expanduser()
+        if not logo.is_absolute():
+            logo = path.parent / logo
+        mime = _LOGO_TYPES.get(logo.suffix.lower())
+        if mime is None:
+            raise InputError(f"{where}: logo {str(logo)!r} must be one of "
+                             f"{', '.join(sorted(_LOGO_TYPES))}.")
+        if not logo.is_file():
+            raise InputError(f"{where}: logo file {str(logo)!r} does not exist. Give its "
+                             "path relative to the style file.")
+        data = logo.read_bytes()
+        if len(data) > _MAX_LOGO_BYTES:
+            raise InputError(f"{where}: logo {str(logo)!r} is larger than 2 MB; use a "
+                             "smaller image.")
+        style["logo"] = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    if spec.get("colours") is not None:
+        colours = spec["colours"]
+        if isinstance(colours, str):
+            colours = [colours]
+        bad = [c for c in colours if not (isinstance(c, str) and _HEX.fullmatch(c))] if \
+            isinstance(colours, list) else [colours]
+        if bad or not colours:
+            raise InputError(f"{where}: 'colours' must be a list of hex colours such as "
+                             f"'#1f4e79' (quote them: # starts a YAML comment); bad: {bad!r}.")
+        style["colours"] = list(colours)
+    if spec.get("footer") is not None:
+        if not isinstance(spec["footer"], (str, int, float)) or isinstance(spec["footer"], bool):
+            raise InputError(f"{where}: 'footer' must be text, got {spec['footer']!r}.")
+        style["footer"] = str(spec["footer"])
+    if spec.get("title_colour") is not None:
+        colour = spec["title_colour"]
+        if not (isinstance(colour, str) and _HEX.fullmatch(colour)):
+            raise InputError(f"{where}: 'title_colour' must be a hex colour such as '#1f4e79' "
+                             f"(quoted), got {colour!r}.")
+        style["title_colour"] = colour
+    return style
