@@ -197,9 +197,12 @@ def render_report_files(
     effective = {k: v for k, v in effective.items()
                  if k in declared or k not in PRESENTATION_PARAMETERS}
     check_parameter_types(effective)
-    prepare_study(validate_parameters(effective, allowed=list(declared)))
+    # the parameters the user gave: a section they asked for must not be left out quietly
+    explicit = sorted(k for k in params if k not in PRESENTATION_PARAMETERS)
+    prepare_study(validate_parameters(effective, allowed=list(declared)), explicit=explicit)
     if "report_info" in declared:
-        params["report_info"] = report_info(template, effective)
+        params["report_info"] = {**report_info(template, effective),
+                                 "explicit_parameters": explicit}
 
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".expectlab-run-", dir=out_dir))

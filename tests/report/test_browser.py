@@ -22,7 +22,8 @@ from tests.conftest import DATA
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 BROWSER = find_chromium()
-# Skipped on a developer's machine without Chromium; never in CI, where .ci/run installs it.
+# Skipped on a developer's machine without Chromium; never in CI, where the test command
+# (tasks.py) installs it.
 pytestmark = pytest.mark.skipif(BROWSER is None and not os.environ.get("CI"),
                                 reason="needs Chromium: apt-get install chromium")
 
