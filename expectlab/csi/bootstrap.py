@@ -21,7 +21,13 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from .._resample import bootstrap_weights, check_random_state, parallel_map, progress
+from .._resample import (
+    bootstrap_weights,
+    check_random_state,
+    parallel_map,
+    progress,
+    single_thread,
+)
 from .algorithm import (
     Layout,
     jackknife_correlations,
@@ -58,11 +64,10 @@ def _chunk_body(args: tuple) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _chunk(args: tuple) -> tuple[np.ndarray, np.ndarray]:
-    from threadpoolctl import threadpool_limits
-
-    # One BLAS thread everywhere: a multi-threaded matrix product may sum in another
-    # order, and the replicates must be identical in the main process and in workers.
-    with threadpool_limits(limits=1):
+    # One thread in every native pool (no n_rows: never lifted for large data): a
+    # multi-threaded matrix product may sum in another order, and the replicates must be
+    # identical in the main process and in workers.
+    with single_thread():
         return _chunk_body(args)
 
 
@@ -93,11 +98,9 @@ def run_bootstrap(x: np.ndarray, base_weights: np.ndarray, layout: Layout, *, sc
     jobs = [(x, base_weights, layout, scheme, max_iter, tol, int(seed), m, extract, augment)
             for seed, m in zip(seeds, sizes, strict=True)]
     if n_jobs in (None, 1):
-        from threadpoolctl import threadpool_limits
-
         # one thread limit around the whole loop (setting it per chunk costs more than
         # a chunk's arithmetic on small surveys)
-        with threadpool_limits(limits=1):
+        with single_thread():
             parts = [_chunk_body(job) for job in progress(
                 jobs, enabled=show_progress, total=len(jobs), desc="PLS bootstrap")]
     else:
@@ -162,6 +165,8 @@ def interval_table(estimate: np.ndarray, reps: np.ndarray, *, alpha: float, meth
         lo_q = np.full(estimate.shape, alpha / 2)
         hi_q = np.full(estimate.shape, 1 - alpha / 2)
         if method == "bca":
+            if jack is None:  # a caller's bug, not the user's input
+                raise ValueError("method='bca' needs the leave-one-out estimates (jack)")
             below = (reps < estimate).mean(axis=0) + 0.5 * (reps == estimate).mean(axis=0)
             z0 = stats.norm.ppf(np.clip(below, 1 / (2 * n_rep), 1 - 1 / (2 * n_rep)))
             jm = np.nanmean(jack, axis=0)

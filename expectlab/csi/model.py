@@ -37,6 +37,7 @@ from .algorithm import (
 )
 from .bootstrap import interval_table, run_bootstrap, run_jackknife
 from .moderation import (
+    ModeratedCoreResult,
     TwoStage,
     extended_specification,
     parse_interactions,
@@ -113,6 +114,10 @@ class _Statistics:
         if self.lo is not None:
             parts.append(self.index_means(res.weights, means, sds))
         if self.slope_idx is not None:
+            # slopes are asked for only with interaction terms, whose stage 2 always
+            # returns a ModeratedCoreResult with the products' standard deviations
+            if not isinstance(res, ModeratedCoreResult) or res.product_sd is None:
+                raise RuntimeError("simple slopes need the stage-2 (moderated) result")
             parts.append(simple_slopes(paths, res.product_sd, self.slope_idx))
         return np.concatenate(parts, axis=1)
 
@@ -120,6 +125,9 @@ class _Statistics:
                     ) -> np.ndarray:
         """Mean 0-100 index per construct; ``means``/``sds`` are moments of the
         standardised items under each replicate's weights."""
+        lo, hi = self.lo, self.hi
+        if lo is None or hi is None:  # sizes() gives no index columns then
+            raise RuntimeError("index means need the answer scale of every item")
         raw_mean = self.mu + self.sd * means
         raw_sd = self.sd * sds
         out = np.empty((weights.shape[0], len(self.blocks)))
@@ -127,7 +135,7 @@ class _Statistics:
             for j, idx in enumerate(self.blocks):
                 u = weights[:, idx, j] / raw_sd[:, idx]
                 u = u / u.sum(axis=1, keepdims=True)
-                rescaled = (raw_mean[:, idx] - self.lo[idx]) / (self.hi[idx] - self.lo[idx])
+                rescaled = (raw_mean[:, idx] - lo[idx]) / (hi[idx] - lo[idx])
                 out[:, j] = 100 * (u * rescaled).sum(axis=1)
         return out
 
@@ -320,9 +328,13 @@ class PLSPathModel(Estimator):
     """
 
     _summary_title = "PLS path model"
-    _tables = ("path_coefficients_", "total_effects_", "indirect_effects_", "effects_",
-               "outer_loadings_", "outer_weights_", "outer_summary_", "r2_", "f2_",
-               "reliability_", "htmt_", "construct_correlations_", "indices_")
+    # None only in SatisfactionIndex (its default model) or after set_params(...=None).
+    measurement: Mapping[str, Any] | None
+    structural: Sequence[tuple[str, str]] | None
+    _tables: tuple[str, ...] = (
+        "path_coefficients_", "total_effects_", "indirect_effects_", "effects_",
+        "outer_loadings_", "outer_weights_", "outer_summary_", "r2_", "f2_", "reliability_",
+        "htmt_", "construct_correlations_", "indices_")
 
     def __init__(self, measurement: Mapping[str, Any], structural: Sequence[tuple[str, str]],
                  *, weighting: str = "path", modes: str | Mapping[str, str] | None = None,
@@ -749,10 +761,11 @@ class PLSPathModel(Estimator):
         r2p = parts["r2"].set_axis(pd.Index(structure.endogenous))
         self.r2_ = self.r2_.assign(r2_lower=r2p["lower"], r2_upper=r2p["upper"]) \
             if self.n_boot > 0 else self.r2_
-        if sizes["index"]:
+        scales = self.scale_  # not None exactly when there are index columns
+        if sizes["index"] and scales is not None:
             self._indices = parts["index"][["estimate", "se", "lower", "upper"]].set_axis(
                 pd.Index(spec.constructs, name="construct"))
-            self._indices.insert(0, "scale", [f"{self.scale_[c][0]:g}-{self.scale_[c][1]:g}"
+            self._indices.insert(0, "scale", [f"{scales[c][0]:g}-{scales[c][1]:g}"
                                               + (" (inferred)" if self.scale_inferred_
                                                  else "") for c in spec.constructs])
             self._tables = type(self)._tables
@@ -969,10 +982,24 @@ class SatisfactionIndex(PLSPathModel):
                  random_state: Any = None, n_jobs: int | None = 1,
                  progress: bool = False) -> None:
         self.model = model
-        super().__init__(measurement, structural, weighting=weighting, modes=modes,
-                         max_iter=max_iter, tol=tol, n_boot=n_boot, ci=ci, alpha=alpha,
-                         scale=scale, missing=missing, interactions=interactions,
-                         random_state=random_state, n_jobs=n_jobs, progress=progress)
+        # Stored as given (scikit-learn's contract); None means the model's default items
+        # or paths, filled in by _specification. PLSPathModel.__init__ requires both, so
+        # the parameters are stored here rather than passed up.
+        self.measurement = measurement
+        self.structural = structural
+        self.weighting = weighting
+        self.modes = modes
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_boot = n_boot
+        self.ci = ci
+        self.alpha = alpha
+        self.scale = scale
+        self.missing = missing
+        self.interactions = interactions
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.progress = progress
 
     @property
     def _summary_title(self) -> str:  # type: ignore[override]

@@ -231,7 +231,7 @@ def simple_slopes(paths: np.ndarray, product_sd: np.ndarray, terms_idx: np.ndarr
 
     ``terms_idx`` (I, 3): indices of construct, interaction term and target in ``paths``.
     """
-    out = []
+    out: list[np.ndarray] = []
     first = paths.shape[-1] - product_sd.shape[1]  # interaction terms come last
     for a, term, target in terms_idx:
         main = paths[:, a, target]

@@ -211,8 +211,9 @@ def _items_of(construct: str, spec: Any, study: Study | None,
 
 
 def build_specification(
-    measurement: Mapping[str, Any],
-    structural: Sequence[tuple[str, str]],
+    # None (a PLSPathModel parameter set to None) is refused below with the fix
+    measurement: Mapping[str, Any] | None,
+    structural: Sequence[tuple[str, str]] | None,
     modes: str | Mapping[str, str] | None = None,
     *,
     study: Study | None = None,

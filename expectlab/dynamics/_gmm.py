@@ -175,7 +175,9 @@ def within(E: np.ndarray, P: np.ndarray, X: np.ndarray, w: np.ndarray, mask: np.
     N, T = E.shape
     q = X.shape[2]
     D = P - E
-    rows_y, rows_x, pid = [], [], []
+    rows_y: list[np.ndarray] = []
+    rows_x: list[np.ndarray] = []
+    pid_parts: list[np.ndarray] = []
     for t in range(1, T):
         mt = mask[:, t]
         if not mt.any():
@@ -189,10 +191,10 @@ def within(E: np.ndarray, P: np.ndarray, X: np.ndarray, w: np.ndarray, mask: np.
             xt[:, 2 + q + t - 2] = 1.0
         rows_x.append(xt)
         rows_y.append(E[mt, t])
-        pid.append(np.nonzero(mt)[0])
+        pid_parts.append(np.nonzero(mt)[0])
     x = np.vstack(rows_x)
     yv = np.concatenate(rows_y)
-    pid = np.concatenate(pid)
+    pid = np.concatenate(pid_parts)
     names = ["lambda", "gamma", *driver_names,
              *[f"wave {wave_labels[t]!s}" for t in range(2, T)]]
     cnt = np.bincount(pid, minlength=N).astype(float)

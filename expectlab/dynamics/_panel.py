@@ -10,7 +10,7 @@ lag at wave 3.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -125,9 +125,10 @@ def resolve_common_scale(
             f"The answer scale of {unknown} is not declared. Pass scale=(min, max) (for "
             "example scale=(1, 7)) for expectation and experience, declare 'scale: [min, "
             "max]' in the codebook, or pass scale='infer' to take the observed range.")
-    distinct = {s for s in declared.values()}
+    known = {c: s for c, s in declared.items() if s is not None}  # all of them now
+    distinct = set(known.values())
     if len(distinct) > 1:
-        detail = "; ".join(f"{role} {c!r} on {_text(declared[c])}"
+        detail = "; ".join(f"{role} {c!r} on {_text(known[c])}"
                            for role, cols in roles.items() for c in cols)
         raise InputError(
             f"Expectation and experience must be measured on the same answer scale (the gap "
@@ -147,7 +148,7 @@ def build_panel(
     *,
     id: str,
     wave: str,
-    numeric: dict[str, Sequence[str]],
+    numeric: Mapping[str, Sequence[str]],
     weights: Any,
     source: str = "the data",
     min_waves: int = 3,

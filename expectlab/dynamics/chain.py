@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..study import Study
 
 __all__ = ["PromiseChain", "ASSUMPTIONS"]
+
+
+class _Columns(TypedDict):
+    """``PromiseChain.columns_``: the columns a fit used, by role (id and wave None when
+    neither given nor declared: ExpectationUpdating then says so)."""
+
+    id: str | None
+    wave: str | None
+    expectation: str
+    experience: str
+    satisfaction: str
+    loyalty: str
+    promise: str
+    drivers: list[str]
+    loyalty_drivers: list[str]
+    weights: str | None
+
 
 ASSUMPTIONS = (
     "A promise moves expectations only through the estimated effect of the promise driver "
@@ -210,10 +227,10 @@ class PromiseChain(Estimator):
         l_drivers = [satisfaction, *[c for c in column_list(loyalty_drivers,
                                                              role="loyalty_drivers")
                                      if c != satisfaction]]
-        self.columns_ = {"id": id, "wave": wave, "expectation": expectation,
-                         "experience": experience, "satisfaction": satisfaction,
-                         "loyalty": loyalty, "promise": promise, "drivers": others,
-                         "loyalty_drivers": l_drivers, "weights": weights}
+        self.columns_: _Columns = {
+            "id": id, "wave": wave, "expectation": expectation, "experience": experience,
+            "satisfaction": satisfaction, "loyalty": loyalty, "promise": promise,
+            "drivers": others, "loyalty_drivers": l_drivers, "weights": weights}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", FragileResultWarning)
             models = self._fit_models(frame, study)

@@ -10,7 +10,7 @@ recovery columns. Text from the data goes through the escaping display helpers.
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -75,7 +75,8 @@ def client_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
         drivers = [promise, *drivers]
     weight = _col(params, "weight_column", None, data)
     lo, hi = params.get("scale_min"), params.get("scale_max")
-    scale = "infer" if lo is None or hi is None else (lo, hi)
+    scale: tuple[float, float] | Literal["infer"] = (
+        "infer" if lo is None or hi is None else (lo, hi))
     model = ExpectationUpdating(scale=scale)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FragileResultWarning)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..study import Study
 
 __all__ = ["ExpectationUpdating"]
+
+
+class _Columns(TypedDict):
+    """``ExpectationUpdating.columns_``: the columns a fit used, by role."""
+
+    id: str
+    wave: str
+    expectation: list[str]
+    experience: str
+    satisfaction: str | None
+    drivers: list[str]
 
 
 def _table(est: np.ndarray, cov: np.ndarray, names: list[str], alpha: float) -> pd.DataFrame:
@@ -189,10 +200,10 @@ class ExpectationUpdating(Estimator):
         source = "data" if study is None else study.source
         id = id if id is not None else (study.id if study is not None else None)
         wave = wave if wave is not None else (study.wave if study is not None else None)
-        for role, col in (("id", id), ("wave", wave)):
-            if col is None:
-                raise InputError(f"{role}= is required: name the customer {role} column "
-                                 "(or declare it in the study's codebook).")
+        if id is None or wave is None:
+            role = "id" if id is None else "wave"
+            raise InputError(f"{role}= is required: name the customer {role} column "
+                             "(or declare it in the study's codebook).")
         if weights is None and study is not None and study.weights is not None:
             weights = study.weights
         e_cols = column_list(expectation, role="expectation")
@@ -257,9 +268,9 @@ class ExpectationUpdating(Estimator):
         self._warn(fits, panel, n_eq)
         # what forecasts need: the last wave of every customer (arrays, not the frame)
         self._keep_for_forecast(panel, E, P, X, S, fits, level, e_cols, x_cols)
-        self.columns_ = {"id": id, "wave": wave, "expectation": e_cols,
-                         "experience": experience, "satisfaction": satisfaction,
-                         "drivers": x_cols}
+        self.columns_: _Columns = {"id": id, "wave": wave, "expectation": e_cols,
+                                   "experience": experience, "satisfaction": satisfaction,
+                                   "drivers": x_cols}
         self.waves_ = list(panel.waves)
         self.scale_ = scale
         self.scale_inferred_ = inferred

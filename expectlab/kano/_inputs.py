@@ -90,7 +90,7 @@ def kano_inputs(data: Any, *, respondent: str | None, attribute: str | None,
                           weights=weights, importance=importance, notes=notes)
     missing = [r for r in ("respondent", *_LONG_ROLES)
                if {"respondent": respondent, **given}.get(r) is None]
-    if missing:
+    if missing or respondent is None:  # (a missing respondent is listed in missing)
         raise InputError(
             f"{owner}.fit needs {', '.join(f'{m}=' for m in missing)} naming the column(s) "
             "of the long Kano data (one row per respondent x attribute); for a wide file "

@@ -58,7 +58,7 @@ def fit_mnl_time(counts: np.ndarray, t: np.ndarray, max_iter: int = 100) -> MNLF
     ll = _loglik(counts, fit0.shares(t, beta))
     ll_null = ll
     converged = False
-    hess = None
+    hess: np.ndarray | None = None  # None until a Newton step was computed
     for _ in range(max_iter):
         p = fit0.shares(t, beta)  # (T, K)
         resid = counts[:, 1:] - tot[:, None] * p[:, 1:]
@@ -86,10 +86,12 @@ def fit_mnl_time(counts: np.ndarray, t: np.ndarray, max_iter: int = 100) -> MNLF
             converged = True
             break
     try:
+        if hess is None:
+            raise np.linalg.LinAlgError
         cov = np.linalg.inv(hess)
         if not np.all(np.isfinite(cov)) or np.any(np.diag(cov) <= 0):
             raise np.linalg.LinAlgError
-    except (np.linalg.LinAlgError, TypeError):
+    except np.linalg.LinAlgError:
         cov = np.full((2 * (k - 1), 2 * (k - 1)), np.nan)
         converged = False
     # very large slopes mean a category appears in one end of the waves only (separation)

@@ -34,7 +34,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -260,7 +260,7 @@ def _resolve(answer_set: Any) -> AnswerSet | None:
     )
 
 
-def _is_user_mapping(s: AnswerSet | None) -> bool:
+def _is_user_mapping(s: AnswerSet | None) -> TypeGuard[_MappedAnswerSet]:
     return isinstance(s, _MappedAnswerSet) and len(set(s.sources)) == 1
 
 

@@ -128,7 +128,7 @@ def plot_drift_arrows(better_worse: pd.DataFrame, ax: Any = None, *, intervals: 
     index = better_worse.index
     # one trajectory per attribute (x segment when the index has a third level)
     extra = index.nlevels > 2
-    keys = list(dict.fromkeys(
+    keys: list[tuple[Any, ...]] = list(dict.fromkeys(
         (a, g) if extra else (a,) for a, g in zip(
             index.get_level_values(0),
             index.get_level_values(2) if extra else index.get_level_values(0), strict=True)))

@@ -97,8 +97,8 @@ def reshape_wide(
             "dysfunctional": data[dcol].to_numpy(),
         })
         if importance:
-            col = importance.get(label)
-            part["importance"] = parsed[col] if col else float("nan")
+            imp_col = importance.get(label)
+            part["importance"] = parsed[imp_col] if imp_col else float("nan")
         for col in keep:
             part[col] = data[col].to_numpy()
         part["source_row"] = data.index.to_numpy()

@@ -314,7 +314,7 @@ class BoostingEngine:
         self.params = params or {}
         self.random_state = random_state
 
-    def _base(self):  # noqa: ANN202
+    def _base(self) -> Any:  # a HistGradientBoostingClassifier (scikit-learn: no stubs)
         from sklearn.ensemble import HistGradientBoostingClassifier
 
         kwargs: dict[str, Any] = {"max_iter": 100, "learning_rate": 0.1, "max_leaf_nodes": 15,

@@ -389,14 +389,14 @@ def show(result: Any, ctx: Any) -> None:
 def compute_nps(study: Any) -> Any:
     """The Net Promoter Score overall and per segment, with intervals."""
     from ..report.context import SectionResult, collect_warnings
-    from .nps import nps, nps_difference
+    from .nps import NPSResult, nps, nps_difference
 
     params, data = study.params, study.data
     column = params["nps_column"]
     weight = params.get("weight_column") or None
     segment = params.get("segment_column") or None
     result = SectionResult("nps", model="model.nps")
-    rows = {}
+    rows: dict[str | None, NPSResult] = {}  # None: all customers
     with collect_warnings(result.warnings):
         rows[None] = nps(data[column], None if weight is None else data[weight])
         if segment:

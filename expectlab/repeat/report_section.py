@@ -241,7 +241,7 @@ def compute(study: Any) -> Any:
             clv = spend.customer_lifetime_value(model, full, periods=12, discount_rate=0.01)
             joined["clv_12m"] = clv.reindex(joined[id_column].to_numpy()).to_numpy()
     have = joined[joined["has_transactions"]]
-    groups = [(None, have)]
+    groups: list[tuple[str | None, pd.DataFrame]] = [(None, have)]  # None: everyone
     if segment and segment in have.columns:
         groups += [(str(level), part) for level, part in have.groupby(segment, sort=True)]
     outlook = []

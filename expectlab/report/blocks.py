@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from .._display import escape
 from .._errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["heading", "paragraph", "caution", "bullets", "table", "figure", "anchor",
            "figure_style", "cjk_font", "CJK_FONT_FIX"]
@@ -79,8 +82,11 @@ def table(frame: pd.DataFrame, caption: str) -> None:
         shown.index, pd.RangeIndex) else shown
     shown.index = pd.RangeIndex(len(shown))
     shown = shown.astype(object).where(shown.notna(), "")
+    # The display helper may not take index= yet: called through a loosely typed name,
+    # a TypeError falls back to our own index-free HTML.
+    show: Callable[..., None] = show_table
     try:
-        show_table(shown, caption=caption, index=False)
+        show(shown, caption=caption, index=False)
     except TypeError:  # the display helper does not take index= (yet): hide it by style
         _show_table_without_index(shown, caption)
 
@@ -99,10 +105,12 @@ def figure(fig: Any, caption: str, alt: str | None = None) -> None:
     """Show a figure with its caption (and alternative text) and close it."""
     from .._display import show_figure
 
+    # called through a loosely typed name: the helper may not take caption/alt yet
+    show: Callable[..., None] = show_figure
     try:
-        show_figure(fig, caption=caption, alt=alt or caption)
+        show(fig, caption=caption, alt=alt or caption)
     except TypeError:  # older helper without caption/alt: caption as a line below
-        show_figure(fig)
+        show(fig)
         _show(f'<p class="figure-caption"><em>{escape(caption)}</em></p>')
 
 
@@ -156,12 +164,13 @@ def _valid_colours(colours: Any) -> list[str]:
     return list(colours)
 
 
-def figure_rc(language: str = "en", style: dict[str, Any] | None = None) -> dict[str, Any]:
+def figure_rc(language: str = "en", style: dict[str, Any] | None = None
+              ) -> dict[RcKeyType, Any]:
     """The matplotlib settings of one report: the client's colours, and for Chinese a
     CJK font behind the default one (matplotlib falls back glyph by glyph)."""
     from cycler import cycler
 
-    rc: dict[str, Any] = {}
+    rc: dict[RcKeyType, Any] = {}
     colours = _valid_colours((style or {}).get("colours"))
     if colours:
         rc["axes.prop_cycle"] = cycler(color=colours)

@@ -13,25 +13,24 @@ __all__ = ["compute_sections", "show_section"]
 
 
 def _parts(name: str) -> tuple[Any, Any]:
+    # one name per module: a shared name would be typed as the first module imported
     if name == "kano":
-        from ..kano import report_section as mod
+        from ..kano import report_section as kano_section
 
-        return mod.compute, mod.show
+        return kano_section.compute, kano_section.show
     if name == "satisfaction":
-        from ..satisfaction import report_section as mod
+        from ..satisfaction import report_section as satisfaction_section
 
-        return mod.compute, mod.show
-    if name == "loyalty":
-        from ..loyalty import report_section as mod
+        return satisfaction_section.compute, satisfaction_section.show
+    if name in ("loyalty", "nps"):
+        from ..loyalty import report_section as loyalty_section
 
-        return mod.compute, mod.show
-    if name == "nps":
-        from ..loyalty import report_section as mod
+        if name == "nps":
+            return loyalty_section.compute_nps, loyalty_section.show_nps
+        return loyalty_section.compute, loyalty_section.show
+    from ..repeat import report_section as repeat_section
 
-        return mod.compute_nps, mod.show_nps
-    from ..repeat import report_section as mod
-
-    return mod.compute, mod.show
+    return repeat_section.compute, repeat_section.show
 
 
 def compute_sections(study: StudyData) -> dict[str, SectionResult]:

@@ -203,9 +203,9 @@ def compute(study: Any) -> Any:
                     if name in model.results_}
         surface = model.surface("full")
         zones = model.zones()
-        what_if = {key: model.what_if(**kw).loc["change"] for key, kw in (
-            ("lower_expectation", {"expectation_shift": -0.5}),
-            ("raise_experience", {"experience_shift": 1.0}))}
+        what_if = {
+            "lower_expectation": model.what_if(expectation_shift=-0.5).loc["change"],
+            "raise_experience": model.what_if(experience_shift=1.0).loc["change"]}
     result.n_used = int(model.n_obs_)
     result.excluded = ({"missing answer": len(model.excluded_)} if len(model.excluded_)
                        else {})

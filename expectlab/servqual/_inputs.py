@@ -169,7 +169,8 @@ def battery_scale(scale: Any, frame: pd.DataFrame, study: Study | None,
         declared = {role: {study.scale_of(c) for c in batteries.columns[role]}
                     for role in batteries.roles}
         if all(None not in s and len(s) == 1 for s in declared.values()):
-            found = {role: next(iter(s)) for role, s in declared.items()}
+            found = {role: pair for role, s in declared.items() for pair in s
+                     if pair is not None}  # the one scale of each role
             if len(set(found.values())) > 1:
                 detail = ", ".join(f"{r} items on {lo:g}-{hi:g}" for r, (lo, hi) in
                                    found.items())

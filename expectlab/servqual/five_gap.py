@@ -175,7 +175,7 @@ class FiveGapModel(Estimator):
                 cols.append(values.to_numpy())
             mvals[role] = np.column_stack(cols)
         any_m = np.column_stack([~np.isnan(v) for v in mvals.values()]).any(axis=1)
-        keep_m = any_m.copy()
+        keep_m = np.array(any_m, dtype=bool)  # a copy: resolve_weights narrows it
         mlog = ExclusionLog()
         mlog.add(mgmt.index[~any_m], "management survey: no item answered")
         w_m, self.management_weights_ = resolve_weights(mgmt, mstudy, management_weights,

@@ -334,7 +334,7 @@ class ServqualGaps(Estimator):
                 score_rows["unweighted mean of dimensions"][:, None], boot_w)[:, 0]
         use_derived = overall is not None and not stated_cols and importance in (None,
                                                                                   "derived")
-        if stated_cols:
+        if points is not None:  # read exactly when stated_cols name points columns
             shares = stated_shares(points)
             weighted = np.where(complete, np.nansum(shares * np.nan_to_num(gap_dims), axis=1),
                                 np.nan)
@@ -348,7 +348,7 @@ class ServqualGaps(Estimator):
             if boot_w is not None:
                 boot_scores["importance-weighted (stated points)"] = boot_means(
                     weighted[:, None], boot_w)[:, 0]
-        elif use_derived:
+        elif use_derived and overall is not None:  # (use_derived implies the latter)
             rows = ~(np.isnan(p_dims).any(axis=1) | np.isnan(overall))
             if rows.sum() <= len(dim_names) + 2:
                 raise InputError(

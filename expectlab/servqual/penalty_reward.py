@@ -151,6 +151,9 @@ class PenaltyReward(Estimator):
         self._check_params()
         prep = prepare_attributes(data, attributes, overall, weights, self.scale,
                                   require_overall=True)
+        y = prep.overall
+        if y is None:  # require_overall=True reads it or raises
+            raise RuntimeError("prepare_attributes returned no overall rating")
         lo, hi = prep.scale
         low_cut, high_cut = lo + self.low_boxes - 1, hi - self.high_boxes + 1
         if not low_cut + 1 <= high_cut - 1:
@@ -181,7 +184,7 @@ class PenaltyReward(Estimator):
         terms = ["intercept"] + [f"{a} low" for a in names] + [f"{a} high" for a in names]
         check_not_collinear(design, terms, what="low/high performance dummies")
         weighted = prep.weights_note is not None
-        fit = wls_fit(design, prep.overall, prep.weights if weighted else None,
+        fit = wls_fit(design, y, prep.weights if weighted else None,
                       cov_type="HC3")
         k = len(names)
         b_low, b_high = fit.params[1:k + 1], fit.params[k + 1:]
@@ -203,7 +206,7 @@ class PenaltyReward(Estimator):
         rows = []
         boot = None
         if self.n_boot > 0:
-            z = np.column_stack([design, prep.overall])
+            z = np.column_stack([design, y])
             cross = bootstrap_crossproducts(z, prep.weights if weighted else None,
                                             int(self.n_boot), self.random_state,
                                             show_progress=self.progress)
@@ -273,7 +276,7 @@ class PenaltyReward(Estimator):
         self.scale_, self.scale_inferred_ = prep.scale, prep.scale_inferred
         self.boxes_ = {"low": f"<= {low_cut:g}", "high": f">= {high_cut:g}"}
         self.weights_ = prep.weights_note
-        self.n_obs_ = int(len(prep.overall))
+        self.n_obs_ = int(len(y))
         self.excluded_ = prep.excluded
         self._fitted = True
         return self

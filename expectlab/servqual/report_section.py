@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -73,7 +73,8 @@ def section_content(data: Any, params: dict[str, Any]) -> SectionContent | None:
         return None
     content = SectionContent("Service quality: perceptions against expectations")
     lo, hi = params.get("scale_min"), params.get("scale_max")
-    scale = "infer" if lo is None or hi is None else (lo, hi)
+    scale: tuple[float, float] | Literal["infer"] = (
+        "infer" if lo is None or hi is None else (lo, hi))
     weight = params.get("weight_column") or None
     frame = getattr(data, "data", data)
     if weight is not None and isinstance(frame, pd.DataFrame) and weight not in frame.columns:
@@ -115,7 +116,7 @@ def section_content(data: Any, params: dict[str, Any]) -> SectionContent | None:
     fig, ax = plt.subplots(figsize=(7, 4))
     model.plot_gaps(ax=ax)
     content.figure("Gaps per dimension with 95% intervals", fig)
-    if three:
+    if three and model.zone_ is not None:  # the zone exists for three columns only
         zone = model.zone_.loc["dimension", ["below", "within", "above", "inverted"]]
         content.table("Share of respondents below, within and above the zone of tolerance",
                       zone)
@@ -130,7 +131,8 @@ def section_content(data: Any, params: dict[str, Any]) -> SectionContent | None:
                  kind="warning" if any(issubclass(w.category, FragileResultWarning)
                                        and "reliability" in str(w.message) for w in caught)
                  else "info")
-    if model.servperf_ is not None:
+    # both exist with an overall rating (the comparison also needs enough respondents)
+    if model.servperf_ is not None and model.difference_tests_ is not None:
         content.table("Does perception alone (SERVPERF) explain overall quality as well as "
                       "the gap (SERVQUAL)? Higher adjusted R2 and lower AIC are better",
                       model.servperf_[["r2", "adj_r2", "aic", "delta_aic"]])

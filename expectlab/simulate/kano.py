@@ -181,8 +181,8 @@ def simulate_kano_panel(
     paths = dict(paths) if paths else {
         "No drift": "no drift", "Life cycle": "life cycle",
         "Flavour of the month": "flavour of the month", "Must-be": "must-be"}
-    waves = np.arange(1, n_waves + 1)
-    shift = {w: 0.0 for w in waves}
+    waves = list(range(1, n_waves + 1))
+    shift: dict[int, float] = dict.fromkeys(waves, 0.0)
     shift.update({int(k): float(v) for k, v in (wording_shift or {}).items()})
     cells = _cell_probs().reshape(6, 25)
     cell_cum = np.cumsum(cells, axis=1)
@@ -232,7 +232,12 @@ def simulate_kano_panel(
         for col in ("functional", "dysfunctional"):
             text = np.empty(len(data), dtype=object)
             for w in waves:
-                labels = np.array(_resolve(by_wave[w]).labels, dtype=object)
+                chosen = _resolve(by_wave[w]) if w in by_wave else None
+                if chosen is None:
+                    raise InputError(f"answer_set gives no answer set for wave {w}; name "
+                                     f"one for every wave 1-{n_waves} (or pass one set "
+                                     "for all waves).")
+                labels = np.array(chosen.labels, dtype=object)
                 m = (data["wave"] == w).to_numpy()
                 text[m] = labels[data.loc[m, col].to_numpy() - 1]
             data[col] = text

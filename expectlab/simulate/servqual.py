@@ -295,7 +295,9 @@ def simulate_servqual(
     truth_dims = truth_items.groupby("dimension", sort=False)[value_cols].mean()
     dimensions = {d: items.index[items["dimension"] == d].tolist() for d in dims}
 
-    management = management_items = truth_mgmt = None
+    management: pd.DataFrame | None = None
+    management_items: dict[str, dict[str, str]] | None = None
+    truth_mgmt: pd.DataFrame | None = None
     if n_management:
         mg = {**MANAGEMENT_GAPS, **dict(management_gaps or {})}
         mu_belief = items["mu_e"].to_numpy() + mg["gap 1"]
@@ -423,7 +425,7 @@ def simulate_penalty_reward(
     kano_cat = []
     for j, (a, slug) in enumerate(zip(names, slugs, strict=True)):
         mix = _KANO_MIX[classes[j]]
-        kano_cat.append(max(mix, key=mix.get))
+        kano_cat.append(max(mix, key=mix.__getitem__))
         if not kano:
             continue
         cats = rng.choice(list(mix), p=list(mix.values()), size=n)
@@ -490,6 +492,8 @@ def write_examples(directory: Path) -> list[Path]:
                     encoding="utf-8")
     written.append(path)
 
+    if sim.management is None or sim.management_items is None:  # n_management=60 above
+        raise RuntimeError("the example simulation has no management survey")
     mgmt = directory / "servqual_management.csv"
     sim.management.to_csv(mgmt, index=False, float_format="%.6g", lineterminator="\n")
     written.append(mgmt)

@@ -142,3 +142,19 @@ def test_not_fitted():
 def test_weights_checked(data):
     with pytest.raises(InputError, match="non-negative"):
         PLSPathModel(SMALL_MEASUREMENT, PATHS).fit(data.assign(w=-1.0), weights="w")
+
+
+def test_missing_model_parts_are_input_errors(data):
+    # PLSPathModel's parameters may be None after set_params (SatisfactionIndex stores
+    # None for its defaults); the specification check names the fix
+    with pytest.raises(InputError, match=r"structural must be a list of \(from, to\) pairs"):
+        PLSPathModel(SMALL_MEASUREMENT, PATHS).set_params(structural=None).fit(data)
+    with pytest.raises(InputError, match="measurement must be a non-empty dict"):
+        PLSPathModel(SMALL_MEASUREMENT, PATHS).set_params(measurement=None).fit(data)
+
+
+def test_satisfaction_index_keeps_none_parameters():
+    model = SatisfactionIndex("ACSI", n_boot=0)
+    params = model.get_params()
+    assert params["measurement"] is None and params["structural"] is None
+    assert params["model"] == "ACSI" and params["weighting"] == "path"

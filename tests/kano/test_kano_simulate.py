@@ -76,3 +76,18 @@ def test_write_examples_is_byte_identical(tmp_path):
     assert {"dataset", "description", "source", "variables"} <= set(book)
     data = pd.read_csv(first[0])
     assert set(book["variables"]) == set(data.columns)
+
+
+def test_answer_set_per_wave_must_cover_every_wave():
+    # a dict wave -> set that misses a wave (or names None) was a bare KeyError /
+    # AttributeError; it is an InputError naming the wave
+    with pytest.raises(InputError, match=r"no answer set for wave 2.*every wave 1-2"):
+        simulate_kano_panel(20, 2, answer_set={1: "short"}, random_state=1)
+    with pytest.raises(InputError, match=r"no answer set for wave 1"):
+        simulate_kano_panel(20, 2, answer_set={1: None, 2: "short"}, random_state=1)
+    sim = simulate_kano_panel(20, 2, answer_set={1: "short", 2: "Kano 1984"},
+                              random_state=1)
+    by_wave = sim.data.groupby("wave")["functional"].agg(set)
+    assert "I like it that way" in by_wave[2] and "I like it that way" not in by_wave[1]
+    assert by_wave[1] <= {"I like it", "I expect it", "I am neutral", "I can tolerate it",
+                          "I dislike it"}
