@@ -28,6 +28,7 @@ from scipy import optimize, stats
 
 from .._errors import FragileResultWarning, InputError, describe_offenders
 from .._results import Estimator, ExclusionLog
+from ..engines import engine_of
 from ._inputs import NOT_GIVEN, RoleData, role_data, row_weights
 
 __all__ = ["Factor", "RepeatModelBase", "TransactionModelBase", "compress_rows", "wsum"]
@@ -498,6 +499,32 @@ class RepeatModelBase(Estimator):
             H = self._hessian(x)
         return x, H
 
+    def _fit_engine(self, frame: Any, given: dict[str, Any], weights: Any,
+                    roles: Sequence[str], fit_rows: Callable[..., Self]) -> Self:
+        """Fit on a Dask or Spark DataFrame: the engine reduces it to distinct rows with
+        counts (:func:`expectlab.repeat._engines.distinct_rows`), the numpy core fits
+        those, so the estimates equal the in-memory ones."""
+        from ._engines import distinct_rows
+
+        engine = engine_of(frame)
+        names = {role: given.get(role) or role for role in roles}
+        for role, name in names.items():
+            if not isinstance(name, str):
+                raise InputError(f"With a {engine} DataFrame, pass column names, not arrays "
+                                 f"({role}={type(name).__name__}).")
+        if weights is not NOT_GIVEN and weights is not None and not isinstance(weights, str):
+            raise InputError(f"With a {engine} DataFrame, weights must be a column name.")
+        column = weights if isinstance(weights, str) else None
+        rows = distinct_rows(engine, frame, list(names.values()), column)
+        fit_rows(rows, dict(names))
+        if column is None:
+            # every row was one customer: report customers, as the in-memory fit does
+            self.n_obs_ = int(round(self.total_weight_))
+            self.weights_used_ = "Weights: none"
+        self.engine_note_ = (f"Fitted on a {engine} DataFrame reduced to {len(rows)} "
+                             "distinct rows; excluded_ lists distinct rows, not customers.")
+        return self
+
     def _coarse_start(self, data: tuple[np.ndarray, ...], counts: np.ndarray,
                       start: np.ndarray) -> np.ndarray:
         """A better starting point from a quick fit on coarsened data (hook; none here)."""
@@ -658,6 +685,9 @@ class TransactionModelBase(RepeatModelBase):
 
     def _fit_history(self, data: Any, given: dict[str, Any], weights: Any) -> Self:
         self._check_options()
+        if engine_of(data) is not None:
+            return self._fit_engine(data, given, weights, self._roles,
+                                    lambda rows, names: self._fit_history(rows, names, "count"))
         inputs = self._inputs(data, given, weights, "fit")
         x, t_x, big_t = (inputs.values[r] for r in self._roles)
         labels = inputs.labels
@@ -781,6 +811,12 @@ class AliveFromLogOddsMixin:
         repeat purchase are alive by assumption; under Pareto/NBD dropout can happen at any
         time.
         """
+        engine = engine_of(data)
+        if engine is not None:
+            from ._engines import score
+
+            return score(engine, data, lambda part: self.predict_alive(
+                part, recency, T, frequency=frequency), "p_alive")
         x, t_x, big_t, labels, ok = self._history(
             data, {"frequency": frequency, "recency": recency, "T": T}, "predict_alive")
         with np.errstate(invalid="ignore", over="ignore"):

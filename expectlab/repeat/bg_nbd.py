@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from scipy.special import digamma, gammaln, hyp2f1, polygamma
 
+from ..engines import engine_of
 from ._base import AliveFromLogOddsMixin, TransactionModelBase, wsum
 from .plots import TransactionPlots
 
@@ -245,6 +246,12 @@ class BetaGeo(AliveFromLogOddsMixin, TransactionPlots, TransactionModelBase):
             z = tt / (alpha + tt)
             return ((a + b - 1) / (a - 1)
                     * (1 - (alpha / (alpha + tt)) ** r * hyp2f1(r, b, a + b - 1, z)))
+        engine = engine_of(data)
+        if engine is not None:
+            from ._engines import score
+
+            return score(engine, data, lambda part: self.predict_purchases(
+                t, part, recency, T, frequency=frequency), "expected_purchases")
         x, t_x, big_t, labels, ok = self._history(
             data, {"frequency": frequency, "recency": recency, "T": T}, "predict_purchases")
         t = float(t)

@@ -17,6 +17,7 @@ from scipy.special import digamma, gammaln, polygamma
 
 from .._errors import FragileResultWarning, InputError, describe_offenders
 from .._results import ExclusionLog, renamed_argument
+from ..engines import engine_of
 from ._base import Factor, RepeatModelBase, compress_rows
 from ._inputs import NOT_GIVEN, RoleData, role_data, row_weights
 
@@ -196,6 +197,10 @@ class GammaGamma(RepeatModelBase):
         self
         """
         self._check_options()
+        if engine_of(data) is not None:
+            return self._fit_engine(
+                data, {"frequency": frequency, "monetary_value": monetary_value}, weights,
+                self._roles, lambda rows, names: self.fit(rows, weights="count", **names))
         inputs = self._inputs(data, {"frequency": frequency, "monetary_value": monetary_value},
                               weights, "fit")
         x, m = inputs.values["frequency"], inputs.values["monetary_value"]
@@ -253,6 +258,12 @@ class GammaGamma(RepeatModelBase):
         ``fit``; a Series is returned for DataFrame or Series input.
         """
         self._check_fitted()
+        engine = engine_of(data)
+        if engine is not None:
+            from ._engines import score
+
+            return score(engine, data, lambda part: self.predict_spend(
+                part, monetary_value, frequency=frequency), "expected_spend")
         p, q, v = self.params_.to_numpy()
         x, m, labels = self._spend(data, {"frequency": frequency,
                                           "monetary_value": monetary_value}, "predict_spend")
@@ -292,6 +303,13 @@ class GammaGamma(RepeatModelBase):
             Old name of ``data`` (warns; removed in expectlab 0.3.0).
         """
         self._check_fitted()
+        engine = engine_of(data)
+        if engine is not None:
+            from ._engines import score
+
+            return score(engine, data, lambda part: self.customer_lifetime_value(
+                transaction_model, part, recency, T, monetary_value, periods=periods,
+                period_length=period_length, discount_rate=discount_rate), "clv")
         frequency = renamed_argument("frequency", frequency, "data", data,
                                      owner="GammaGamma.customer_lifetime_value")
         if frequency is None:

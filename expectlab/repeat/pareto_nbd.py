@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from scipy.special import digamma, gammaln, hyp2f1
 
+from ..engines import engine_of
 from ._base import AliveFromLogOddsMixin, Factor, TransactionModelBase, wsum
 from .plots import TransactionPlots
 
@@ -292,6 +293,12 @@ class ParetoNBD(AliveFromLogOddsMixin, TransactionPlots, TransactionModelBase):
         if data is None and frequency is None:
             tt = np.asarray(t, dtype=float)
             return r * beta / alpha * _lifetime_integral(s, beta, tt)
+        engine = engine_of(data)
+        if engine is not None:
+            from ._engines import score
+
+            return score(engine, data, lambda part: self.predict_purchases(
+                t, part, recency, T, frequency=frequency), "expected_purchases")
         x, t_x, big_t, labels, ok = self._history(
             data, {"frequency": frequency, "recency": recency, "T": T}, "predict_purchases")
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
