@@ -28,6 +28,7 @@ from scipy import optimize, stats
 
 from .._errors import FragileResultWarning, InputError, describe_offenders
 from .._results import Estimator, ExclusionLog
+from ..engines import engine_of
 from ._inputs import NOT_GIVEN, RoleData, role_data, row_weights
 
 __all__ = ["Factor", "RepeatModelBase", "TransactionModelBase", "compress_rows", "wsum"]
@@ -56,40 +57,93 @@ class Factor:
         self.index = index
         self.values = values[first]
 
+    @classmethod
+    def from_codes(cls, index: np.ndarray, values: np.ndarray) -> Factor:
+        """A factor from codes already computed (e.g. while compressing rows)."""
+        factor = cls.__new__(cls)
+        factor.index, factor.values = index, values
+        return factor
+
     def apply(self, func: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         return np.asarray(func(self.values))[self.index]
 
+    def column_factor(self, j: int) -> Factor:
+        """Factor of column ``j`` alone (for a factor of rows), computed once and kept."""
+        cache = self.__dict__.setdefault("_columns", {})
+        if j not in cache:
+            inner = Factor(self.values[:, j])
+            cache[j] = Factor.from_codes(inner.index[self.index], inner.values)
+        return cache[j]
 
-def _row_codes(stacked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+
+def _row_codes(stacked: np.ndarray, column_codes: list | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Code of each row's distinct value combination and the first row of each code.
 
-    Hash-based (pandas.factorize per column, then on the combined code), so linear in the
-    number of rows; sorting whole rows is several times slower for millions of customers.
+    Hash-based (pandas.factorize per column), so linear in the number of rows; sorting
+    whole rows is several times slower for millions of customers. The per-column codes are
+    combined into one integer; when the number of combinations is moderate, a presence
+    table ranks them (a pass over the rows) instead of hashing them again. Per-column
+    codes and distinct values are appended to ``column_codes`` when given.
     """
-    combined = np.zeros(stacked.shape[0], dtype=np.int64)
+    n_rows, n_cols = stacked.shape
+    combined = np.zeros(n_rows, dtype=np.int64)
     size = 1
-    for j in range(stacked.shape[1]):
+    for j in range(n_cols):
         codes, uniques = pd.factorize(stacked[:, j])
+        if column_codes is not None:
+            column_codes.append((codes, uniques))
+        if column_codes is None and (len(uniques) == n_rows or n_cols == 1) and (
+                codes.size == 0 or codes.min() >= 0):
+            # one column, or a column with a distinct value in every row (continuous spend):
+            # its codes, numbered in order of appearance, already are the row codes
+            return codes, _first_rows(codes, len(uniques))
         if size * max(len(uniques), 1) >= 2**62:
             combined, _ = pd.factorize(combined)
             size = int(combined.max()) + 1
         combined = combined * len(uniques) + codes
         size *= max(len(uniques), 1)
+    if 0 < size <= max(4 * n_rows, 2**20) and (n_rows == 0 or combined.min() >= 0):
+        present = np.zeros(size, dtype=np.int64)
+        present[combined] = 1
+        rank = np.cumsum(present) - 1
+        codes = rank[combined]
+        n_codes = int(rank[-1]) + 1
+        first = np.full(n_codes, -1, dtype=np.int64)
+        order = np.arange(n_rows - 1, -1, -1)
+        first[codes[order]] = order
+        return codes, first
     codes, _ = pd.factorize(combined)
-    first = np.full(int(codes.max()) + 1 if codes.size else 0, -1, dtype=np.int64)
+    return codes, _first_rows(codes, int(codes.max()) + 1 if codes.size else 0)
+
+
+def _first_rows(codes: np.ndarray, n_codes: int) -> np.ndarray:
+    """The first row of each code (codes numbered in order of first appearance)."""
+    if n_codes == codes.size:
+        return np.arange(n_codes, dtype=np.int64)
+    first = np.full(n_codes, -1, dtype=np.int64)
     # the first occurrence of each code: scatter in reverse so the earliest row wins
     order = np.arange(codes.size - 1, -1, -1)
     first[codes[order]] = order
-    return codes, first
+    return first
 
 
-def compress_rows(columns: Sequence[np.ndarray], weights: np.ndarray
+def compress_rows(columns: Sequence[np.ndarray], weights: np.ndarray,
+                  factors: list[Factor] | None = None
                   ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-    """Distinct rows of the stacked columns, their summed weights and the inverse index."""
+    """Distinct rows of the stacked columns, their summed weights and the inverse index.
+
+    When ``factors`` is a list, a :class:`Factor` of each column over the distinct rows is
+    appended to it (reusing the codes computed here, so models need not hash again).
+    """
     stacked = np.column_stack(columns)
-    inverse, first = _row_codes(stacked)
+    column_codes: list | None = [] if factors is not None else None
+    inverse, first = _row_codes(stacked, column_codes)
     counts = np.bincount(inverse, weights=weights, minlength=len(first))
     unique = stacked[first]
+    if factors is not None:
+        for codes, uniques in column_codes:
+            factors.append(Factor.from_codes(codes[first], np.asarray(uniques)))
     return [unique[:, j] for j in range(unique.shape[1])], counts, inverse
 
 
@@ -143,6 +197,19 @@ class RepeatModelBase(Estimator):
     #: with respect to theta)``, for models that sum the gradient without per-row arrays
     _weighted_grad: Callable[..., tuple[float, np.ndarray]] | None = None
 
+    #: optional ``_weighted_hess(theta, data, counts) -> (total log-likelihood, gradient,
+    #: Hessian)`` with respect to the natural-scale theta; when given, ``fit`` runs Newton
+    #: steps on the exact Hessian (a handful of passes over the data instead of dozens)
+    _weighted_hess: Callable[..., tuple[float, np.ndarray, np.ndarray]] | None = None
+    #: Newton stops when a step moves every log parameter by less than this
+    _newton_tol = 1e-10
+    #: True when ``_weighted_hess`` costs several gradients (differences): Newton then
+    #: keeps the Hessian while full steps succeed and recomputes it at the optimum
+    _reuse_hessian = False
+    #: set while the Hessian at the optimum is computed (for standard errors), so models
+    #: with a differenced Hessian can use their more precise rule there
+    _final_hessian = False
+
     # -- objective -----------------------------------------------------------------------
     def _total_loglik(self, log_theta: np.ndarray) -> float:
         with np.errstate(all="ignore"):
@@ -180,9 +247,82 @@ class RepeatModelBase(Estimator):
             return -np.inf, np.zeros_like(log_theta)
         return value, g
 
+    def _log_space(self, log_theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """Log-likelihood, gradient and exact Hessian in log-parameter space.
+
+        With theta = exp(x): dl/dx = theta g and d2l/dx2 = diag(theta) H diag(theta) +
+        diag(theta g), from the model's natural-scale ``_weighted_hess``.
+        """
+        theta = np.exp(log_theta)
+        with np.errstate(all="ignore"):
+            value, g, H = self._weighted_hess(theta, self._data, self._counts)
+        g = g * theta
+        H = H * np.outer(theta, theta) + np.diag(g)
+        if not (np.isfinite(value) and np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
+            return -np.inf, np.zeros_like(log_theta), np.full((theta.size,) * 2, np.nan)
+        return float(value), g, (H + H.T) / 2
+
+    def _final_log_space(self, log_theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        self._final_hessian = True
+        try:
+            return self._log_space(log_theta)
+        finally:
+            self._final_hessian = False
+
+    def _newton(self, x: np.ndarray, max_iter: int, tol: float = 1e-10
+                ) -> tuple[np.ndarray, bool, int, tuple[float, np.ndarray, np.ndarray]]:
+        """Maximise by Newton steps on the exact Hessian, with a backtracking line search.
+
+        Where the Hessian is not negative definite (far from the optimum) its eigenvalues
+        are mirrored and floored, which keeps every step an ascent direction; steps are
+        capped at 3 on the log scale (a factor of 20 in a parameter). Returns the point,
+        whether the step size fell below ``tol``, the number of iterations and the
+        log-likelihood, gradient and Hessian at the point.
+        """
+        value, g, H = self._log_space(x)
+        if not np.isfinite(value):
+            return x, False, 0, (value, g, H)
+        for it in range(1, max_iter + 1):
+            eig, vec = np.linalg.eigh(-H)
+            floor = 1e-10 * max(float(np.max(np.abs(eig))), 1e-300)
+            step = vec @ ((vec.T @ g) / np.maximum(np.abs(eig), floor))
+            big = float(np.max(np.abs(step)))
+            if big > 3.0:
+                step *= 3.0 / big
+            if big < tol:
+                if self._reuse_hessian:
+                    value, g, H = self._final_log_space(x)
+                return x, True, it - 1, (value, g, H)
+            slope = float(g @ step)
+            t = 1.0
+            while True:
+                candidate = x + t * step
+                if self._reuse_hessian and t == 1.0:
+                    # chord step: keep the (costly) Hessian while full steps are accepted
+                    c_value, c_g = self._total_grad(candidate)
+                    c_H = H
+                else:
+                    c_value, c_g, c_H = self._log_space(candidate)
+                # Armijo condition, with slack for rounding noise in sums over millions
+                noise = 1e-12 * max(abs(value), 1.0)
+                if c_value >= value + 1e-4 * t * slope - noise:
+                    break
+                t *= 0.5
+                if t < 1e-8:
+                    # no ascent left: converged if the full step was already negligible
+                    return x, big < 1e-7, it, (value, g, H)
+            x, value, g, H = candidate, c_value, c_g, c_H
+            if t * big < tol:
+                if self._reuse_hessian:
+                    value, g, H = self._final_log_space(x)
+                return x, True, it, (value, g, H)
+        return x, False, max_iter, (value, g, H)
+
     def _hessian(self, log_theta: np.ndarray) -> np.ndarray:
         """Hessian of the total log-likelihood in log-parameter space."""
         k = len(log_theta)
+        if self._weighted_hess is not None:
+            return self._final_log_space(log_theta)[2]
         H = np.empty((k, k))
         if self._grad_rows is not None or self._weighted_grad is not None:
             h = 1e-5
@@ -238,6 +378,7 @@ class RepeatModelBase(Estimator):
     def _optimise(self, data: tuple[np.ndarray, ...], counts: np.ndarray,
                   n_obs: int, excluded: ExclusionLog) -> None:
         self._data = self._prepare(data, counts)
+        self._column_factors = None  # only for this _prepare
         self._counts = counts
         start = np.log(self._start(data, counts))
         if self.initial_params:
@@ -251,33 +392,32 @@ class RepeatModelBase(Estimator):
                 return 1e300, np.zeros_like(x)
             return -value / scale, -grad / scale
 
-        if not np.isfinite(self._total_loglik(start)):
+        at_start = (self._log_space(start)[0] if self._weighted_hess is not None
+                    else self._total_loglik(start))
+        if not np.isfinite(at_start):
             raise InputError(
                 f"The log-likelihood of {type(self).__name__} is not finite at the starting "
                 "values. Pass initial_params closer to plausible values."
             )
-        res = optimize.minimize(objective, start, jac=True, method="BFGS",
-                                options={"maxiter": self.max_iter, "gtol": 1e-9})
-        x = res.x
-        # Newton polish: BFGS stops on the mean gradient; a few Newton steps on the exact
-        # Hessian make the estimates precise to many digits at little cost.
-        H = self._hessian(x)
-        for _ in range(5):
-            _, g = self._total_grad(x)
-            try:
-                step = np.linalg.solve(H, g)
-            except np.linalg.LinAlgError:
-                break
-            candidate = x - step
-            if self._total_loglik(candidate) + 1e-9 < self._total_loglik(x):
-                break
-            x = candidate
-            if np.max(np.abs(step)) < 1e-10:
-                break
-        if not np.allclose(x, res.x, rtol=0, atol=1e-6):
-            # the standard errors need the Hessian at the final point
-            H = self._hessian(x)
-        loglik, grad = self._total_grad(x)
+        if not self.initial_params:
+            start = self._coarse_start(data, counts, start)
+        newton = None
+        if self._weighted_hess is not None:
+            x, ok, n_iter, at_x = self._newton(start, min(self.max_iter, 100),
+                                               tol=self._newton_tol)
+            if ok:
+                newton = at_x
+                res = optimize.OptimizeResult(x=x, success=True, nit=n_iter,
+                                              message="Newton steps converged")
+        if newton is not None:
+            loglik, grad, H = newton
+        else:
+            # no exact Hessian, or Newton did not settle: quasi-Newton, then a polish
+            res = optimize.minimize(objective, start, jac=True, method="BFGS",
+                                    options={"maxiter": self.max_iter, "gtol": 1e-9})
+            x = res.x
+            x, H = self._polish(x)
+            loglik, grad = self._total_grad(x)
         self._log_params = x
         self.loglik_ = loglik
         self.params_ = pd.Series(np.exp(x), index=list(self._param_names), name="estimate")
@@ -336,6 +476,59 @@ class RepeatModelBase(Estimator):
                 FragileResultWarning,
                 stacklevel=3,
             )
+
+    def _polish(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Newton polish after BFGS, which stops on the mean gradient: a few Newton steps on
+        the Hessian make the estimates precise to many digits at little cost."""
+        start = x
+        H = self._hessian(x)
+        for _ in range(5):
+            _, g = self._total_grad(x)
+            try:
+                step = np.linalg.solve(H, g)
+            except np.linalg.LinAlgError:
+                break
+            candidate = x - step
+            if self._total_loglik(candidate) + 1e-9 < self._total_loglik(x):
+                break
+            x = candidate
+            if np.max(np.abs(step)) < 1e-10:
+                break
+        if not np.allclose(x, start, rtol=0, atol=1e-6):
+            # the standard errors need the Hessian at the final point
+            H = self._hessian(x)
+        return x, H
+
+    def _fit_engine(self, frame: Any, given: dict[str, Any], weights: Any,
+                    roles: Sequence[str], fit_rows: Callable[..., Self]) -> Self:
+        """Fit on a Dask or Spark DataFrame: the engine reduces it to distinct rows with
+        counts (:func:`expectlab.repeat._engines.distinct_rows`), the numpy core fits
+        those, so the estimates equal the in-memory ones."""
+        from ._engines import distinct_rows
+
+        engine = engine_of(frame)
+        names = {role: given.get(role) or role for role in roles}
+        for role, name in names.items():
+            if not isinstance(name, str):
+                raise InputError(f"With a {engine} DataFrame, pass column names, not arrays "
+                                 f"({role}={type(name).__name__}).")
+        if weights is not NOT_GIVEN and weights is not None and not isinstance(weights, str):
+            raise InputError(f"With a {engine} DataFrame, weights must be a column name.")
+        column = weights if isinstance(weights, str) else None
+        rows = distinct_rows(engine, frame, list(names.values()), column)
+        fit_rows(rows, dict(names))
+        if column is None:
+            # every row was one customer: report customers, as the in-memory fit does
+            self.n_obs_ = int(round(self.total_weight_))
+            self.weights_used_ = "Weights: none"
+        self.engine_note_ = (f"Fitted on a {engine} DataFrame reduced to {len(rows)} "
+                             "distinct rows; excluded_ lists distinct rows, not customers.")
+        return self
+
+    def _coarse_start(self, data: tuple[np.ndarray, ...], counts: np.ndarray,
+                      start: np.ndarray) -> np.ndarray:
+        """A better starting point from a quick fit on coarsened data (hook; none here)."""
+        return start
 
     def _loglik_data(self, *inputs: Any) -> tuple[np.ndarray, ...]:
         """The model's data tuple for new input (each model defines its own)."""
@@ -442,6 +635,8 @@ class TransactionModelBase(RepeatModelBase):
 
     #: the model's input roles in positional order (the last is the customer's age)
     _roles: tuple[str, str, str] = ("frequency", "recency", "T")
+    #: above this many distinct histories, fitting starts from a fit on coarsened data
+    _coarse_above = 20_000
 
     def fit(self, data: Any = None, recency: Any = None, T: Any = None, *,
             frequency: Any = None, weights: Any = NOT_GIVEN) -> Self:
@@ -490,6 +685,9 @@ class TransactionModelBase(RepeatModelBase):
 
     def _fit_history(self, data: Any, given: dict[str, Any], weights: Any) -> Self:
         self._check_options()
+        if engine_of(data) is not None:
+            return self._fit_engine(data, given, weights, self._roles,
+                                    lambda rows, names: self._fit_history(rows, names, "count"))
         inputs = self._inputs(data, given, weights, "fit")
         x, t_x, big_t = (inputs.values[r] for r in self._roles)
         labels = inputs.labels
@@ -514,10 +712,56 @@ class TransactionModelBase(RepeatModelBase):
             warnings.warn(
                 f"Only {n_obs} customers: the estimates and their standard errors are fragile.",
                 FragileResultWarning, stacklevel=3)
-        cols, counts, _ = compress_rows([x[keep], t_x[keep], big_t[keep]], w[keep])
+        factors: list[Factor] = []
+        cols, counts, _ = compress_rows([x[keep], t_x[keep], big_t[keep]], w[keep], factors)
         self._finish_inputs(inputs)
+        self._column_factors = factors
         self._optimise(tuple(cols), counts, n_obs, excluded)
         return self
+
+    def _factor(self, j: int, values: np.ndarray) -> Factor:
+        """Factor of input column ``j``, reused from the compression during ``fit``."""
+        known = getattr(self, "_column_factors", None)
+        if known and known[j].index.size == values.size:
+            return known[j]
+        return Factor(values)
+
+    def _coarse_start(self, data: tuple[np.ndarray, ...], counts: np.ndarray,
+                      start: np.ndarray) -> np.ndarray:
+        """Start from a quick fit on recency and age rounded to a grid of 1/40 of the
+        longest age, when there are many distinct histories.
+
+        The coarse data have a few thousand distinct rows, so the quick fit costs little,
+        and the full fit then needs only a few Newton steps.
+        """
+        x, t_x, big_t = data[:3]
+        if len(counts) <= self._coarse_above:
+            return start
+        step = float(np.max(big_t)) / 40.0
+        # rounding is monotone, so recency <= T survives; ages never round down to 0
+        coarse = [x, np.round(t_x / step) * step,
+                  np.maximum(np.round(big_t / step), 1.0) * step]
+        cols, c_counts, _ = compress_rows(coarse, counts)
+        saved = self._data, self._counts
+        try:
+            self._data, self._counts = self._prepare(tuple(cols), c_counts), c_counts
+            if self._weighted_hess is not None:
+                guess, _, _, (value, _, _) = self._newton(start, 50, tol=1e-6)
+            else:
+                scale = float(c_counts.sum())
+
+                def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
+                    value, grad = self._total_grad(z)
+                    if not np.isfinite(value):
+                        return 1e300, np.zeros_like(z)
+                    return -value / scale, -grad / scale
+
+                res = optimize.minimize(objective, start, jac=True, method="BFGS",
+                                        options={"maxiter": 200, "gtol": 1e-6})
+                guess, value = res.x, -res.fun
+        finally:
+            self._data, self._counts = saved
+        return guess if np.isfinite(value) and np.all(np.isfinite(guess)) else start
 
     def _history(self, data: Any, given: dict[str, Any], owner: str
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index, np.ndarray]:
@@ -580,6 +824,12 @@ class AliveFromLogOddsMixin:
         repeat purchase are alive by assumption; under Pareto/NBD dropout can happen at any
         time.
         """
+        engine = engine_of(data)
+        if engine is not None:
+            from ._engines import score
+
+            return score(engine, data, lambda part: self.predict_alive(
+                part, recency, T, frequency=frequency), "p_alive")
         x, t_x, big_t, labels, ok = self._history(
             data, {"frequency": frequency, "recency": recency, "T": T}, "predict_alive")
         with np.errstate(invalid="ignore", over="ignore"):

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import digamma, gammaln, hyp2f1
+from scipy.special import digamma, gammaln, hyp2f1, polygamma
 
-from ._base import AliveFromLogOddsMixin, Factor, TransactionModelBase, wsum
+from ..engines import engine_of
+from ._base import AliveFromLogOddsMixin, TransactionModelBase, wsum
 from .plots import TransactionPlots
 
 __all__ = ["BetaGeo"]
@@ -104,15 +105,30 @@ class BetaGeo(AliveFromLogOddsMixin, TransactionPlots, TransactionModelBase):
 
     def _prepare(self, data: tuple[np.ndarray, ...], counts: np.ndarray) -> tuple:
         x, t_x, big_t = data
-        return x, t_x, big_t, Factor(x), Factor(t_x), Factor(big_t)
+        return x, t_x, big_t, self._factor(0, x), self._factor(1, t_x), self._factor(2, big_t)
 
     def _weighted_grad(self, theta: np.ndarray, data: tuple, counts: np.ndarray
                        ) -> tuple[float, np.ndarray]:
-        """Total log-likelihood and gradient, summed without (rows x parameters) arrays.
+        """Total log-likelihood and gradient, summed without (rows x parameters) arrays."""
+        value, grad, _ = self._weighted_terms(theta, data, counts, hessian=False)
+        return value, grad
+
+    def _weighted_hess(self, theta: np.ndarray, data: tuple, counts: np.ndarray
+                       ) -> tuple[float, np.ndarray, np.ndarray]:
+        """Total log-likelihood, gradient and exact Hessian (for Newton steps)."""
+        return self._weighted_terms(theta, data, counts, hessian=True)
+
+    def _weighted_terms(self, theta: np.ndarray, data: tuple, counts: np.ndarray,
+                        hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
+        """Log-likelihood, gradient (and Hessian) summed over the distinct histories.
 
         Terms that depend on the frequency only are summed once per distinct frequency
         with the total weight of its customers; per-customer work is a handful of vector
         operations, which keeps a million distinct histories fast.
+
+        Each row is A(x) + r log(alpha) + log(e^a3 + e^a4) (eq. 6 of Fader, Hardie & Lee
+        2005). With w3, w4 the shares of the two branches, the Hessian of the log-sum is
+        w3 H(a3) + w4 H(a4) + w3 w4 d d', d = grad(a3) - grad(a4).
         """
         r, alpha, a, b = theta
         x, t_x, big_t, fx, ftx, fT = data
@@ -130,7 +146,8 @@ class BetaGeo(AliveFromLogOddsMixin, TransactionPlots, TransactionModelBase):
         e3 = np.exp(a3 - top)
         both = e3 + np.exp(a4 - top)
         lse = top + np.log(both)
-        cw3 = counts * (e3 / both)
+        w3 = e3 / both
+        cw3 = counts * w3
         cw4 = counts - cw3  # weight of the dropout branch (0 where x == 0)
         per_u = (gammaln(r + u) - gammaln(r) + gammaln(a + b) + gammaln(b + u) - gammaln(b)
                  - gammaln(a + b + u))
@@ -138,15 +155,48 @@ class BetaGeo(AliveFromLogOddsMixin, TransactionPlots, TransactionModelBase):
         cw4_u = np.bincount(fx.index, weights=cw4, minlength=u.size)
         inv_at = fT.apply(lambda v: 1.0 / (alpha + v))
         inv_ax = ftx.apply(lambda v: 1.0 / (alpha + v))
+        inv_b = 1.0 / (b + np.maximum(u - 1, 0))
         grad = np.array([
             weight_u @ (digamma(r + u) - digamma(r)) + np.log(alpha) * total
             - wsum(cw3, log_at) - wsum(cw4, log_ax),
             r * total / alpha - wsum(rx, cw3 * inv_at + cw4 * inv_ax),
             weight_u @ (digamma(a + b) - digamma(a + b + u)) + cw4_u.sum() / a,
             weight_u @ (digamma(a + b) + digamma(b + u) - digamma(b) - digamma(a + b + u))
-            - cw4_u @ (1.0 / (b + np.maximum(u - 1, 0))),
+            - cw4_u @ inv_b,
         ])
-        return float(value), grad
+        if not hessian:
+            return float(value), grad, None
+        tri_ab, tri_abu = polygamma(1, a + b), polygamma(1, a + b + u)
+        H = np.zeros((4, 4))
+        H[0, 0] = weight_u @ (polygamma(1, r + u) - polygamma(1, r))
+        H[0, 1] = total / alpha - wsum(cw3, inv_at) - wsum(cw4, inv_ax)
+        H[1, 1] = (-r * total / alpha**2
+                   + wsum(rx, cw3 * inv_at * inv_at + cw4 * inv_ax * inv_ax))
+        H[2, 2] = weight_u @ (tri_ab - tri_abu) - cw4_u.sum() / a**2
+        H[2, 3] = weight_u @ (tri_ab - tri_abu)
+        H[3, 3] = (weight_u @ (tri_ab + polygamma(1, b + u) - polygamma(1, b) - tri_abu)
+                   + cw4_u @ (inv_b * inv_b))
+        # the branch-mixing term: weights c w3 w4, d = (d0, d1 per row, -1/a, inv_b per x)
+        v = cw3 * (1.0 - w3)
+        d0 = log_ax - log_at
+        d1 = rx * (inv_ax - inv_at)
+        vd0, vd1 = v * d0, v * d1
+        v_u = np.bincount(fx.index, weights=v, minlength=u.size)
+        vd0_u = np.bincount(fx.index, weights=vd0, minlength=u.size)
+        vd1_u = np.bincount(fx.index, weights=vd1, minlength=u.size)
+        inv_a = 1.0 / a
+        H[0, 0] += wsum(vd0, d0)
+        H[0, 1] += wsum(vd0, d1)
+        H[1, 1] += wsum(vd1, d1)
+        H[0, 2] -= vd0_u.sum() * inv_a
+        H[1, 2] -= vd1_u.sum() * inv_a
+        H[2, 2] += v_u.sum() * inv_a**2
+        H[0, 3] += vd0_u @ inv_b
+        H[1, 3] += vd1_u @ inv_b
+        H[2, 3] -= (v_u @ inv_b) * inv_a
+        H[3, 3] += v_u @ (inv_b * inv_b)
+        H = np.triu(H) + np.triu(H, 1).T
+        return float(value), grad, H
 
     def _loglik_rows(self, theta: np.ndarray, data: tuple) -> np.ndarray:
         a1, a2, a3, a4, _, _ = _parts(theta, data)
@@ -196,6 +246,12 @@ class BetaGeo(AliveFromLogOddsMixin, TransactionPlots, TransactionModelBase):
             z = tt / (alpha + tt)
             return ((a + b - 1) / (a - 1)
                     * (1 - (alpha / (alpha + tt)) ** r * hyp2f1(r, b, a + b - 1, z)))
+        engine = engine_of(data)
+        if engine is not None:
+            from ._engines import score
+
+            return score(engine, data, lambda part: self.predict_purchases(
+                t, part, recency, T, frequency=frequency), "expected_purchases")
         x, t_x, big_t, labels, ok = self._history(
             data, {"frequency": frequency, "recency": recency, "T": T}, "predict_purchases")
         t = float(t)

@@ -13,11 +13,12 @@ from typing import Any, Self
 
 import numpy as np
 import pandas as pd
-from scipy.special import digamma, gammaln
+from scipy.special import digamma, gammaln, polygamma
 
 from .._errors import FragileResultWarning, InputError, describe_offenders
 from .._results import ExclusionLog, renamed_argument
-from ._base import RepeatModelBase, compress_rows
+from ..engines import engine_of
+from ._base import Factor, RepeatModelBase, compress_rows
 from ._inputs import NOT_GIVEN, RoleData, role_data, row_weights
 
 __all__ = ["GammaGamma"]
@@ -75,12 +76,82 @@ class GammaGamma(RepeatModelBase):
     _summary_title = "Gamma-Gamma spend model (Fader, Hardie & Lee 2005)"
 
     def _start(self, data: tuple[np.ndarray, ...], counts: np.ndarray) -> np.ndarray:
-        mean = float(np.average(data[1], weights=counts))
-        return np.array([1.0, 1.0, max(mean, 1e-6)])
+        """Method of moments, falling back to (1, 1, mean spend).
+
+        Under the model E[m | x] = p v / (q - 1) and Var[m | x] = c0 + c1 / x with
+        c0 = p^2 v^2 / ((q - 1)^2 (q - 2)) and c1 = p v^2 / ((q - 1)(q - 2)); a weighted
+        regression of the squared deviations on 1 / x gives c0 and c1, hence q, p and v.
+        Newton steps from there need about half as many passes over the data.
+        """
+        x, m = data[0], data[1]
+        mean = float(np.average(m, weights=counts))
+        fallback = np.array([1.0, 1.0, max(mean, 1e-6)])
+        design = np.column_stack([np.ones_like(x), 1.0 / x])
+        root_w = np.sqrt(counts)[:, None]
+        try:
+            c0, c1 = np.linalg.lstsq(design * root_w, (m - mean) ** 2 * root_w[:, 0],
+                                     rcond=None)[0]
+        except np.linalg.LinAlgError:
+            return fallback
+        if not (np.isfinite(c0) and np.isfinite(c1) and c0 > 0 and c1 > 0 and mean > 0):
+            return fallback
+        q = 2.0 + mean**2 / c0
+        p = (q - 1.0) * c0 / c1
+        v = mean * (q - 1.0) / p
+        start = np.array([p, q, v])
+        return start if np.all(np.isfinite(start)) and np.all(start > 0) else fallback
+
+    def _prepare(self, data: tuple[np.ndarray, ...], counts: np.ndarray) -> tuple:
+        """Sufficient statistics: per distinct frequency, the customers' total weight and
+        the weighted sum of log mean spend; per row only x m is needed during the fit."""
+        x, m = data[0], data[1]
+        fx = Factor(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_m = np.bincount(fx.index, weights=counts * np.log(m), minlength=fx.values.size)
+        weight_u = np.bincount(fx.index, weights=counts, minlength=fx.values.size)
+        return x, m, fx, x * m, weight_u, log_m
+
+    def _weighted_hess(self, theta: np.ndarray, data: tuple, counts: np.ndarray
+                       ) -> tuple[float, np.ndarray, np.ndarray]:
+        """Total log-likelihood, gradient and Hessian from the sufficient statistics.
+
+        Only -(p x + q) log(x m + v) needs a pass over the rows (one log and one
+        reciprocal per row, summed per distinct frequency); everything else is a sum over
+        the few distinct frequencies.
+        """
+        p, q, v = theta
+        _, _, fx, xm, weight_u, log_m_u = data
+        u = fx.values
+        inv = 1.0 / (xm + v)
+        n_u = u.size
+        log_u = np.bincount(fx.index, weights=counts * np.log(xm + v), minlength=n_u)
+        cinv = counts * inv
+        inv_u = np.bincount(fx.index, weights=cinv, minlength=n_u)
+        inv2_u = np.bincount(fx.index, weights=cinv * inv, minlength=n_u)
+        pu = p * u
+        pq = pu + q
+        total = weight_u.sum()
+        value = (weight_u @ (gammaln(pq) - gammaln(pu) + pu * np.log(u)) + total
+                 * (q * np.log(v) - gammaln(q)) + (pu - 1) @ log_m_u - pq @ log_u)
+        psi = digamma(pq)
+        grad = np.array([
+            weight_u @ (u * (psi - digamma(pu) + np.log(u))) + u @ log_m_u - u @ log_u,
+            weight_u @ psi - total * (digamma(q) - np.log(v)) - log_u.sum(),
+            total * q / v - pq @ inv_u,
+        ])
+        tri = polygamma(1, pq)
+        hess = np.empty((3, 3))
+        hess[0, 0] = weight_u @ (u * u * (tri - polygamma(1, pu)))
+        hess[0, 1] = hess[1, 0] = weight_u @ (u * tri)
+        hess[1, 1] = weight_u @ tri - total * polygamma(1, q)
+        hess[0, 2] = hess[2, 0] = -(u @ inv_u)
+        hess[1, 2] = hess[2, 1] = total / v - inv_u.sum()
+        hess[2, 2] = -total * q / v**2 + pq @ inv2_u
+        return float(value), grad, hess
 
     def _loglik_rows(self, theta: np.ndarray, data: tuple[np.ndarray, ...]) -> np.ndarray:
         p, q, v = theta
-        x, m = data
+        x, m = data[0], data[1]
         px = p * x
         return (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v)
                 + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(x * m + v))
@@ -88,7 +159,7 @@ class GammaGamma(RepeatModelBase):
     def _grad_rows(self, theta: np.ndarray, data: tuple[np.ndarray, ...]
                    ) -> tuple[np.ndarray, np.ndarray]:
         p, q, v = theta
-        x, m = data
+        x, m = data[0], data[1]
         px = p * x
         log_xmv = np.log(x * m + v)
         g = np.empty((3, x.size))
@@ -126,6 +197,10 @@ class GammaGamma(RepeatModelBase):
         self
         """
         self._check_options()
+        if engine_of(data) is not None:
+            return self._fit_engine(
+                data, {"frequency": frequency, "monetary_value": monetary_value}, weights,
+                self._roles, lambda rows, names: self.fit(rows, weights="count", **names))
         inputs = self._inputs(data, {"frequency": frequency, "monetary_value": monetary_value},
                               weights, "fit")
         x, m = inputs.values["frequency"], inputs.values["monetary_value"]
@@ -183,6 +258,12 @@ class GammaGamma(RepeatModelBase):
         ``fit``; a Series is returned for DataFrame or Series input.
         """
         self._check_fitted()
+        engine = engine_of(data)
+        if engine is not None:
+            from ._engines import score
+
+            return score(engine, data, lambda part: self.predict_spend(
+                part, monetary_value, frequency=frequency), "expected_spend")
         p, q, v = self.params_.to_numpy()
         x, m, labels = self._spend(data, {"frequency": frequency,
                                           "monetary_value": monetary_value}, "predict_spend")
@@ -222,6 +303,13 @@ class GammaGamma(RepeatModelBase):
             Old name of ``data`` (warns; removed in expectlab 0.3.0).
         """
         self._check_fitted()
+        engine = engine_of(data)
+        if engine is not None:
+            from ._engines import score
+
+            return score(engine, data, lambda part: self.customer_lifetime_value(
+                transaction_model, part, recency, T, monetary_value, periods=periods,
+                period_length=period_length, discount_rate=discount_rate), "clv")
         frequency = renamed_argument("frequency", frequency, "data", data,
                                      owner="GammaGamma.customer_lifetime_value")
         if frequency is None:

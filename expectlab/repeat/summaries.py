@@ -73,12 +73,13 @@ def summarise_transactions(
     date_format: str | None = None,
     duplicates: str = "error",
     engine: str = "auto",
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Summarise a transaction log into one row per customer.
 
     Parameters
     ----------
-    log : DataFrame, path or list of paths
+    log : DataFrame, path, list of paths, or a Dask or Spark DataFrame
         One row per transaction. Paths may point at CSV or Parquet files (globs such as
         ``"logs/*.parquet"`` work); they are aggregated with DuckDB without loading the
         log into memory.
@@ -102,7 +103,12 @@ def summarise_transactions(
         as exclusions) or keep them as separate purchases. Only checked when ``amount`` is
         given: without amounts, same-day rows form one purchase occasion anyway.
     engine : {"auto", "pandas", "duckdb"}
-        ``"auto"`` uses pandas for DataFrames and DuckDB for paths.
+        ``"auto"`` uses pandas for DataFrames and DuckDB for paths. A Dask or Spark
+        DataFrame is always aggregated inside its own engine (only the per-customer table
+        and the excluded rows come back; excluded rows are identified by ``customer`` and
+        ``date`` columns, since distributed rows have no stable position).
+    progress : bool, optional
+        Show the engine's progress bar (Dask); by default only on a terminal.
 
     Returns
     -------
@@ -155,10 +161,22 @@ def summarise_transactions(
             f"holdout_end ({holdout_end.date()}) must come after period_end "
             f"({period_end.date()}). Pass a later holdout_end or leave it out."
         )
+    from ..engines import engine_of
+
+    distributed = engine_of(log)
     is_frame = isinstance(log, pd.DataFrame)
-    if engine == "auto":
+    if distributed is not None:
+        from ._engines import aggregate_engine
+
+        days, excluded, period_end, counts = aggregate_engine(
+            distributed, log, customer, date, amount, period_end, holdout_end, date_format,
+            duplicates, progress)
+        is_frame = None
+    elif engine == "auto":
         engine = "pandas" if is_frame else "duckdb"
-    if is_frame:
+    if is_frame is None:
+        pass  # aggregated by the distributed engine above
+    elif is_frame:
         frame = log
         if engine == "duckdb":
             from .summaries_duckdb import aggregate_duckdb

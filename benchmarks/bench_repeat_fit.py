@@ -1,0 +1,117 @@
+"""Benchmark: expectlab's repeat-buying fits against lifetimes, timed the same way.
+
+Every comparison runs both sides in this process, interleaved (ours, theirs, ours,
+theirs, ...), and prints the median of ``--repeats`` runs, the ratio and the largest
+relative difference between the estimates.
+
+1. Gamma-Gamma on 100k and 1M simulated repeat buyers (spend is continuous, so the
+   distinct rows are the customers themselves: lifetimes gets exactly our input).
+2. BG/NBD on 1M simulated customers with day-granular recency and age: lifetimes as most
+   users call it (one row per customer) and as a skilled user would (the distinct
+   histories with ``weights=``, compressed before the clock starts); ours on the raw rows.
+3. Pareto/NBD on the same customers, against our own BG/NBD time (the target is 2x).
+
+Run: ``python benchmarks/bench_repeat_fit.py`` (``--customers`` and ``--repeats`` shrink it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import threadpoolctl
+
+from expectlab.repeat import BetaGeo, GammaGamma, ParetoNBD
+from expectlab.simulate.repeat import simulate_bg_nbd, simulate_gamma_gamma
+
+
+def interleaved(runs: dict, repeats: int) -> dict:
+    """Median seconds of each callable, run in turn ``repeats`` times; the last result."""
+    times = {name: [] for name in runs}
+    results = {}
+    for _ in range(repeats):
+        for name, func in runs.items():
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                results[name] = func()
+            times[name].append(time.perf_counter() - start)
+    return {name: (float(np.median(t)), results[name]) for name, t in times.items()}
+
+
+def rel_diff(a, b) -> float:
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return float(np.max(np.abs(a - b) / np.abs(b)))
+
+
+def bg_data(n: int) -> pd.DataFrame:
+    ages = np.random.default_rng(1).integers(70, 365, n) / 7.0
+    sim = simulate_bg_nbd(n, r=0.3, alpha=4.0, a=0.8, b=2.5, T=ages, random_state=2).data
+    sim["recency"] = np.floor(sim["recency"] * 7.0) / 7.0
+    return sim
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-raw-lifetimes", action="store_true",
+                        help="skip lifetimes' BG/NBD on one row per customer (slowest part)")
+    args = parser.parse_args()
+    from lifetimes import BetaGeoFitter, GammaGammaFitter
+
+    blas = [f"{i['internal_api']}:{i['num_threads']}" for i in threadpoolctl.threadpool_info()]
+    print(f"cores: {os.cpu_count()}; BLAS threads: {', '.join(blas)}; load average: "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}; medians of {args.repeats} "
+          "interleaved runs")
+
+    print("\nGamma-Gamma (same rows for both; spend is continuous, rows are distinct)")
+    for n in sorted({min(100_000, args.customers), args.customers}):
+        d = simulate_gamma_gamma(n, 6.0, 4.0, 15.0, random_state=1).data
+        out = interleaved({
+            "expectlab": lambda d=d: GammaGamma().fit(d),
+            "lifetimes": lambda d=d: GammaGammaFitter().fit(d["frequency"],
+                                                            d["monetary_value"]),
+        }, args.repeats)
+        (t_ours, ours), (t_ref, ref) = out["expectlab"], out["lifetimes"]
+        diff = rel_diff(ref.params_[["p", "q", "v"]], ours.params_)
+        print(f"  {n:>9,} customers: expectlab {t_ours:7.3f} s  lifetimes {t_ref:7.3f} s  "
+              f"ratio x{t_ref / t_ours:5.1f}  max relative parameter difference {diff:.1e}")
+
+    n = args.customers
+    sim = bg_data(n)
+    distinct = sim.groupby(["frequency", "recency", "T"]).size().rename("n").reset_index()
+    print(f"\nBG/NBD, {n:,} simulated customers ({len(distinct):,} distinct histories)")
+    runs = {
+        "expectlab (raw rows)": lambda: BetaGeo().fit(sim),
+        "lifetimes (distinct rows, weights=)": lambda: BetaGeoFitter().fit(
+            distinct["frequency"], distinct["recency"], distinct["T"],
+            weights=distinct["n"]),
+    }
+    if not args.skip_raw_lifetimes:
+        runs["lifetimes (one row per customer)"] = lambda: BetaGeoFitter().fit(
+            sim["frequency"], sim["recency"], sim["T"])
+    out = interleaved(runs, args.repeats)
+    t_ours, ours = out["expectlab (raw rows)"]
+    for name, (t, model) in out.items():
+        if name.startswith("lifetimes"):
+            diff = rel_diff(model.params_[["r", "alpha", "a", "b"]], ours.params_)
+            print(f"  {name:36s} {t:7.3f} s  ratio x{t / t_ours:5.1f}  max relative "
+                  f"parameter difference {diff:.1e}")
+        else:
+            print(f"  {name:36s} {t:7.3f} s")
+
+    print(f"\nPareto/NBD vs BG/NBD on the same {n:,} customers (expectlab only)")
+    out = interleaved({"BG/NBD": lambda: BetaGeo().fit(sim),
+                       "Pareto/NBD": lambda: ParetoNBD().fit(sim)}, args.repeats)
+    t_bg, t_pareto = out["BG/NBD"][0], out["Pareto/NBD"][0]
+    print(f"  BG/NBD {t_bg:7.3f} s  Pareto/NBD {t_pareto:7.3f} s  "
+          f"Pareto / BG = {t_pareto / t_bg:.2f}")
+
+
+if __name__ == "__main__":
+    main()
