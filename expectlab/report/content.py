@@ -29,6 +29,22 @@ def _parts(name: str) -> tuple[Any, Any]:
         from ..loyalty import report_section as mod
 
         return mod.compute_nps, mod.show_nps
+    if name == "servqual":
+        from ..servqual import report_section as mod
+
+        return mod.compute, mod.show
+    if name == "csi":
+        from ..csi import report_section as mod
+
+        return mod.compute, mod.show
+    if name == "dynamics":
+        from ..dynamics import report_section as mod
+
+        return mod.compute, mod.show
+    if name == "recovery":
+        from ..dynamics import report_section as mod
+
+        return mod.compute_recovery, mod.show_recovery
     from ..repeat import report_section as mod
 
     return mod.compute, mod.show

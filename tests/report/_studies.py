@@ -84,3 +84,47 @@ def chinese(folder: Path, n: int = 300, seed: int = 11) -> tuple[Path, list[str]
               "--param", "satisfaction_items=[]", "--param", "n_boot=60",
               "--param", "study_title=客户满意度研究 2025"]
     return path, params
+
+
+def optional_sections(folder: Path, n: int = 300, seed: int = 3) -> tuple[Path, list[str]]:
+    """SERVQUAL batteries, ECSI items and service-failure flags in one file, made by the
+    simulators, with a codebook declaring the answer scales; and the parameters that
+    switch the three optional sections on."""
+    import json
+
+    from expectlab.simulate.csi import simulate_csi
+    from expectlab.simulate.dynamics import simulate_recovery
+    from expectlab.simulate.servqual import simulate_servqual
+
+    sq = simulate_servqual(n=n, random_state=seed)
+    csi = simulate_csi(n=n, random_state=seed)
+    rec = simulate_recovery(n=n, random_state=seed)
+    frame = pd.concat([sq.data.reset_index(drop=True),
+                       csi.data.drop(columns="respondent_id").reset_index(drop=True),
+                       rec.data.drop(columns="respondent").reset_index(drop=True)], axis=1)
+    path = folder / "optional.csv"
+    frame.to_csv(path, index=False)
+    servqual_cols = [c for pair in sq.items.values() for c in pair] + ["overall_quality"]
+    lines = ["variables:"]
+    lines += [f"  {c}: {{scale: [1, 7]}}" for c in servqual_cols]
+    lines += [f"  {c}: {{scale: [1, 10]}}" for c in csi.data.columns if c != "respondent_id"]
+    lines += ["  satisfaction: {label: Satisfaction after the contact}",
+              "  loyal: {label: Stayed a customer}"]
+    (folder / "optional.codebook.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    params = ["--param", f"servqual_items={json.dumps({k: list(v) for k, v in sq.items.items()})}",
+              "--param", f"servqual_dimensions={json.dumps(sq.dimensions)}",
+              "--param", "servqual_overall=overall_quality",
+              "--param", f"servqual_importance={json.dumps(sq.importance)}",
+              "--param", "csi_model=ECSI",
+              "--param", "recovery_failure=failure", "--param", "recovery_recovered=recovered",
+              "--param", "recovery_handling=handling",
+              "--param", 'recovery_outcomes=["satisfaction", "loyal"]',
+              "--param", "n_boot=60", "--param", "random_state=7"]
+    return path, params
+
+
+def cli_params(args: list[str]) -> dict:
+    """The ``--param`` arguments as a parameter dict (as the command reads them)."""
+    from expectlab.report import parse_parameter
+
+    return dict(parse_parameter(a) for a in args[1::2])
