@@ -297,6 +297,11 @@ def _preflight_optional(study: StudyData) -> None:
     if study.runs("csi"):
         from ..csi.report_section import fit_model as fit_csi
 
+        if int(study.params["n_boot"]) < 2:
+            raise InputError("The satisfaction-index section (csi_model) needs at least 2 "
+                             "bootstrap resamples for its intervals; give --param "
+                             "n_boot=500 (or more), or leave the section out.")
+
         checks.append(("csi", lambda: fit_csi(study, n_boot=0)))
     if study.runs("dynamics"):
         from ..dynamics.report_section import fit_updating

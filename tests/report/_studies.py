@@ -128,3 +128,30 @@ def cli_params(args: list[str]) -> dict:
     from expectlab.report import parse_parameter
 
     return dict(parse_parameter(a) for a in args[1::2])
+
+
+def prepared(frame: pd.DataFrame, folder: Path, codebook: str | None = None, **params):
+    """``frame`` written to ``folder`` as a CSV (with an optional YAML codebook) and read
+    by :func:`~expectlab.report.prepare_study` with ``params`` over the defaults."""
+    from expectlab.report import DEFAULT_PARAMETERS, prepare_study
+
+    path = folder / "study.csv"
+    frame.to_csv(path, index=False)
+    extra = {}
+    if codebook is not None:
+        (folder / "study.codebook.yaml").write_text(codebook, encoding="utf-8")
+        extra["codebook_path"] = str(folder / "study.codebook.yaml")
+    return prepare_study({**DEFAULT_PARAMETERS, "data_path": str(path), **extra, **params})
+
+
+def shown_text(monkeypatch) -> list[str]:
+    """Collect the HTML the report's blocks display (figures as a marker)."""
+    import expectlab._display as display
+    from expectlab.report import blocks
+
+    out: list[str] = []
+    monkeypatch.setattr(display, "_display_html", lambda markup: out.append(str(markup)))
+    monkeypatch.setattr(blocks, "_show", out.append)
+    monkeypatch.setattr(blocks, "figure", lambda fig, caption, alt=None: out.append(
+        f"<figure>{caption}</figure>"))
+    return out
