@@ -1,51 +1,29 @@
 """The satisfaction-index section of the client-study report (called by the template).
 
-It estimates the loyalty chain of :mod:`expectlab.csi.chain` (satisfaction -> trust ->
-loyalty, switching costs as a driver and moderator) as a PLS path model on the study's
-declared scales, and shows in plain language: the paths with bootstrap intervals, how
-much of trust and loyalty the model explains, whether the scales measure well, and the
-0-100 index of every construct as the ACSI reports it. Every text that comes from the
-client's file goes through the escaping display helpers.
+It runs when the report parameter ``csi_model`` is given: ``"ECSI"`` or ``"ACSI"`` (the
+built-in index models, on the default item names or the columns ``csi_constructs`` maps
+to each construct) or ``"chain"`` (the loyalty chain of :mod:`expectlab.csi.chain`:
+satisfaction -> trust -> loyalty, switching costs as a driver and moderator, on the
+study's scales). :func:`compute` fits the PLS path model, :func:`show` presents the
+paths with bootstrap intervals, how much each construct is explained, whether the scales
+measure well, and the 0-100 index of every construct as the ACSI reports it.
+:func:`csi_tables` gives the chain's tables as plain DataFrames for notebooks.
 """
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from .._display import heading, note, show_figure, show_table
-from .._errors import FragileResultWarning, InputError
+from .._errors import InputError
 from .chain import CHAIN_POSITIONS, CHAIN_SCALES
 
-__all__ = ["client_section", "csi_tables"]
+__all__ = ["csi_tables", "csi_measurement", "compute", "show"]
 
 _NAMES = {"SAT": "satisfaction", "TRUST": "trust", "SWITCH": "switching costs",
           "LOY": "loyalty"}
-
-_EXPLAIN_PATHS = (
-    "Each path is the change in the construct on the right, in standard deviations, for a "
-    "customer one standard deviation higher on the construct on the left, holding the other "
-    "constructs on the way fixed (a partial least squares path model). The interval is a "
-    "95% bootstrap interval: a path whose interval excludes 0 is clearly different from no "
-    "effect. 'satisfaction x switching costs' tests whether switching costs change how "
-    "strongly satisfaction goes with loyalty (a moderation); these are associations in one "
-    "survey, not proof of cause."
-)
-_EXPLAIN_QUALITY = (
-    "Reliability of each scale: Cronbach's alpha, composite reliability (rho_C) and rho_A "
-    "of 0.7 or more, and an average variance extracted (AVE) of 0.5 or more, are the usual "
-    "thresholds. A single question (such as a renewal record) has no reliability estimate. "
-    "Paths between scales measured with error are somewhat understated by this method."
-)
-_EXPLAIN_INDEX = (
-    "The 0-100 index is the weighted mean answer of each scale rescaled so that the lowest "
-    "answer is 0 and the highest 100, with the item weights of the model (as the American "
-    "Customer Satisfaction Index reports satisfaction). For a 0/1 outcome such as renewal it "
-    "is the percentage who renewed."
-)
-
 
 def _as_study(source: Any) -> Any:
     from ..study import Study
@@ -154,67 +132,225 @@ def csi_tables(study: Any, *, outcome: str | None = "stayed", n_boot: int = 500,
             "slopes": slopes, "left_out": left_out}
 
 
-def client_section(study: Any, params: dict[str, Any]) -> bool:
-    """Display the satisfaction-index section; return True when shown, False when skipped.
+
+
+# -- the client report (expectlab.report): computed first, shown after the summary -------
+
+#: Constructs of the loyalty chain the model can do without (then their paths go).
+_CHAIN_OPTIONAL = ("SWITCH", "LOY")
+
+
+def csi_measurement(model: str, constructs: Mapping[str, Any] | None,
+                    outcome: str | None) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The constructs of a report's satisfaction-index model and what measures them.
 
     Parameters
     ----------
-    study : the report's StudyData, a Study or a SurveyData
-        The client survey with its codebook (declared scales).
-    params : dict
-        Report parameters; uses ``loyalty_outcome``, ``weight_column``, ``n_boot`` and
-        ``random_state``.
+    model : {"ECSI", "ACSI", "chain"}
+        The report parameter ``csi_model``.
+    constructs : mapping, optional
+        ``csi_constructs``: construct -> list of item columns, or one column or scale
+        name; replaces the default of the constructs it names.
+    outcome : str, optional
+        ``loyalty_outcome``: the chain's loyalty construct unless ``constructs`` maps LOY.
 
-    Examples
-    --------
-    >>> import expectlab
-    >>> survey = expectlab.read_survey("data/client_survey.sav")  # doctest: +SKIP
-    >>> client_section(survey, {"n_boot": 200, "random_state": 1})  # doctest: +SKIP
-    True
+    Returns
+    -------
+    measurement : dict
+        Construct -> items (a list) or a column or scale name.
+    optional : tuple of str
+        Constructs the model can leave out when the file lacks them (chain only).
     """
+    from .specification import ACSI_MEASUREMENT, ECSI_MEASUREMENT
+
+    if model == "chain":
+        measurement: dict[str, Any] = dict(CHAIN_SCALES)
+        if outcome:
+            measurement["LOY"] = outcome
+        optional: tuple[str, ...] = _CHAIN_OPTIONAL
+    else:
+        base = ECSI_MEASUREMENT if model == "ECSI" else ACSI_MEASUREMENT
+        measurement = {k: list(v) for k, v in base.items()}
+        optional = ()
+    for construct, given in (constructs or {}).items():
+        measurement[str(construct)] = given if isinstance(given, str) else list(given)
+    return measurement, optional
+
+
+def _present(given: Any, study: Any) -> bool:
+    cols = [given] if isinstance(given, str) else list(given)
+    return all(c in study.data.columns or c in study.scales for c in cols)
+
+
+def _answer_scale(study: Any, measurement: Mapping[str, Any]) -> Any:
+    """The answer scale for the 0-100 indices: the codebook's where it declares every
+    item's, else the report's ``scale_min`` / ``scale_max`` for the items without one."""
+    params = study.params
+    fallback = (float(params["scale_min"]), float(params["scale_max"]))
+    base = study.study
+    scales: dict[str, Any] = {}
+    for construct, given in measurement.items():
+        cols = [given] if isinstance(given, str) else list(given)
+        items = [i for c in cols for i in (base.scales.get(c) or [c])]
+        if all(base.scale_of(i) is not None for i in items):
+            continue  # the codebook's scale (the model reads it from the study)
+        values = base.data[[i for i in items if i in base.data.columns]]
+        binary = values.shape[1] == len(items) and bool(values.isin([0, 1]).all().all()
+                                                        or values.isna().all().all())
+        scales[construct] = (0.0, 1.0) if binary else fallback
+    return scales
+
+
+def fit_model(study: Any, *, n_boot: int) -> tuple[Any, list[str]]:
+    """The satisfaction-index model of a prepared study, fitted; and the chain constructs
+    left out because the file has neither column nor scale for them."""
+    from .model import PLSPathModel, SatisfactionIndex
+
+    params = study.params
+    kind = params["csi_model"]
+    measurement, optional = csi_measurement(kind, params.get("csi_constructs"),
+                                            params.get("loyalty_outcome"))
+    left_out = [c for c in optional if c in measurement and not _present(measurement[c],
+                                                                         study)]
+    for c in left_out:
+        del measurement[c]
+    options = dict(n_boot=int(n_boot), random_state=params.get("random_state"),
+                   scale=_answer_scale(study, measurement), progress=False)
+    if kind == "chain":
+        structural = [("SAT", "TRUST")]
+        interactions = None
+        if "LOY" in measurement:
+            structural += [("SAT", "LOY"), ("TRUST", "LOY")]
+            if "SWITCH" in measurement:
+                structural.append(("SWITCH", "LOY"))
+                interactions = [("SAT", "SWITCH", "LOY")]
+        elif "SWITCH" in measurement:
+            del measurement["SWITCH"]
+            left_out.append("SWITCH")
+        model: Any = PLSPathModel(measurement, structural, interactions=interactions,
+                                  **options)
+    else:
+        model = SatisfactionIndex(kind, measurement, **options)
+    model.fit(study.study, weights=params.get("weight_column"))
+    return model, left_out
+
+
+def compute(study: Any) -> Any:
+    """Fit the satisfaction-index section of a prepared study
+    (:func:`expectlab.report.prepare_study`); its inputs were checked by the pre-flight."""
+    from ..report.context import SectionResult, collect_warnings
+
+    result = SectionResult("csi", model="model.csi")
+    with collect_warnings(result.warnings):
+        model, left_out = fit_model(study, n_boot=int(study.params["n_boot"]))
+    result.n_used = int(model.n_obs_)
+    if len(model.excluded_):
+        result.excluded = {str(k): int(v) for k, v in
+                           model.excluded_["reason"].value_counts().items()}
+    try:
+        indices = model.indices_
+    except InputError:  # no answer scale for some construct: the paths still stand
+        indices = None
+    result.parts.update(model=model, left_out=left_out, indices=indices,
+                        kind=study.params["csi_model"])
+    return result
+
+
+def construct_label(construct: str, tr: Any) -> str:
+    """A construct in the report's words (``SAT`` -> satisfaction)."""
+    key = f"csi.construct.{construct}"
+    return tr(key) if tr.has(key) else construct
+
+
+def path_label(path: str, tr: Any) -> str:
+    """``"SAT x SWITCH -> LOY"`` in the report's words."""
+    source, _, target = str(path).partition(" -> ")
+    parts = [construct_label(p, tr) for p in source.split(" x ")]
+    return f"{' × '.join(parts)} → {construct_label(target, tr)}"
+
+
+def strongest_path(model: Any) -> pd.Series:
+    """The path with the largest absolute standardised estimate (interaction terms
+    excluded: they qualify a path rather than carry an effect of their own)."""
+    s = model.summary
+    main = s[[" x " not in str(i) for i in s.index]]
+    return main.loc[main["estimate"].abs().idxmax()]
+
+
+def show(result: Any, ctx: Any) -> None:
+    """Show the satisfaction-index section of the client report."""
     import matplotlib.pyplot as plt
 
-    heading("Satisfaction, trust and loyalty: the index model")
-    weight = params.get("weight_column") or None
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", FragileResultWarning)
-            base = _as_study(study)
-            if weight is not None and weight not in base.data.columns:
-                weight = None
-            tables = csi_tables(base, outcome=params.get("loyalty_outcome", "stayed"),
-                                n_boot=min(int(params.get("n_boot") or 500), 2000),
-                                random_state=params.get("random_state"), weights=weight)
-    except InputError as exc:
-        note(f"Section skipped: {exc}", kind="warning")
-        return False
-    seen = set()
-    for w in caught:
-        text = str(w.message)
-        if issubclass(w.category, FragileResultWarning) and text not in seen:
-            seen.add(text)
-            note(text, kind="warning")
-    model = tables["model"]
-    note(f"Customers in the model: {model.n_obs_}; left out because an answer was missing: "
-         f"{len(model.excluded_)}."
-         + (f" Negatively worded question(s) reversed: {', '.join(model.reversed_items_)}."
-            if model.reversed_items_ else ""))
-    for text in tables["left_out"]:
-        note(f"Not modelled: {text}.", kind="warning")
-    note(_EXPLAIN_PATHS)
-    show_table(tables["paths"], decimals=3, caption="Paths with 95% bootstrap intervals")
+    from ..report import blocks
+    from ..report import formatting as fmt
+    from ..report.context import relabel
+
+    tr = ctx.tr
+    model = result.parts["model"]
+    ctx.heading("csi")
+    blocks.paragraph(tr("csi.intro_chain" if result.parts["kind"] == "chain"
+                        else "csi.intro_index", model=result.parts["kind"],
+                        n=fmt.count(result.n_used),
+                        excluded=fmt.count(sum(result.excluded.values()))))
+    for construct in result.parts["left_out"]:
+        ctx.caution(tr("csi.left_out", construct=construct_label(construct, tr)))
+    if model.reversed_items_:
+        blocks.paragraph(tr("csi.reversed", items=tr("fmt.list_sep").join(
+            ctx.label(i) for i in model.reversed_items_)))
+    ctx.show_warnings(result)
+    blocks.paragraph(tr("csi.explain_paths"))
+    s = model.summary
+    blocks.table(pd.DataFrame({
+        tr("csi.col.path"): [path_label(i, tr) for i in s.index],
+        tr("col.estimate"): [fmt.estimate(v) for v in s["estimate"]],
+        tr("col.ci"): [ctx.interval(lo, hi) for lo, hi in zip(s["lower"], s["upper"],
+                                                               strict=True)],
+        tr("col.p"): [fmt.p_value(v) for v in s["p"]],
+    }), tr("csi.table.paths"))
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    fits = set(model.structure_.constructs) <= set(CHAIN_POSITIONS)
+    fits = result.parts["kind"] == "chain" and set(model.structure_.constructs) <= set(
+        CHAIN_POSITIONS)
     model.plot_paths(ax=ax, positions=CHAIN_POSITIONS if fits else None)
-    show_figure(fig)
-    show_table(tables["r2"], decimals=3, caption="Share of variance explained (R squared)")
-    if tables["slopes"] is not None:
-        show_table(tables["slopes"], decimals=3,
-                   caption="Satisfaction -> loyalty for customers with low, average and high "
-                   "switching costs")
-    note(_EXPLAIN_QUALITY)
-    show_table(tables["reliability"], decimals=3, caption="Reliability of the scales")
-    if tables["index"] is not None:
-        note(_EXPLAIN_INDEX)
-        show_table(tables["index"], decimals=1, caption="0-100 indices with 95% intervals")
-    return True
+    relabel(ax, title=tr("csi.fig.title"))
+    ctx.figure(fig, tr("csi.fig.title"), tr("csi.fig.alt"))
+    r2 = model.r2_
+    blocks.table(pd.DataFrame({
+        tr("csi.col.construct"): [construct_label(c, tr) for c in r2.index],
+        tr("csi.col.r2"): [fmt.estimate(v) for v in r2["r2"]],
+        tr("col.ci"): [ctx.interval(r2.loc[c, "r2_lower"], r2.loc[c, "r2_upper"])
+                       if "r2_lower" in r2 else "" for c in r2.index],
+    }), tr("csi.table.r2"))
+    try:
+        slopes = model.simple_slopes_.reset_index()
+    except InputError:
+        slopes = None
+    if slopes is not None:
+        level = {-1.0: tr("csi.slope.low"), 0.0: tr("csi.slope.mean"),
+                 1.0: tr("csi.slope.high")}
+        blocks.table(pd.DataFrame({
+            tr("csi.col.switching"): [level.get(float(v), fmt.estimate(v))
+                                      for v in slopes["moderator_sd"]],
+            tr("col.estimate"): [fmt.estimate(v) for v in slopes["estimate"]],
+            tr("col.ci"): [ctx.interval(lo, hi) for lo, hi in
+                           zip(slopes["lower"], slopes["upper"], strict=True)],
+        }), tr("csi.table.slopes"))
+    blocks.paragraph(tr("csi.explain_quality"))
+    rel = model.reliability_
+    blocks.table(pd.DataFrame({
+        tr("csi.col.construct"): [construct_label(c, tr) for c in rel.index],
+        tr("profile.col.items"): [fmt.count(v) for v in rel["n_items"]],
+        tr("profile.col.alpha"): [fmt.estimate(v) for v in rel["cronbach_alpha"]],
+        "rho_C": [fmt.estimate(v) for v in rel["rho_c"]],
+        "rho_A": [fmt.estimate(v) for v in rel["rho_a"]],
+        "AVE": [fmt.estimate(v) for v in rel["ave"]],
+    }), tr("csi.table.reliability"))
+    idx = result.parts["indices"]
+    if idx is not None:
+        blocks.paragraph(tr("csi.explain_index"))
+        blocks.table(pd.DataFrame({
+            tr("csi.col.construct"): [construct_label(c, tr) for c in idx.index],
+            tr("csi.col.scale"): [str(v) for v in idx["scale"]],
+            tr("csi.col.index"): [fmt.index_value(v) for v in idx["estimate"]],
+            tr("col.ci"): [ctx.interval(lo, hi, fmt.index_value) for lo, hi in
+                           zip(idx["lower"], idx["upper"], strict=True)],
+        }), tr("csi.table.index"))

@@ -4,14 +4,12 @@ whether a well-handled complaint leaves customers more satisfied than no failure
 
 Main entry points: :class:`ExpectationUpdating` (adaptive expectations, first-difference
 GMM), :class:`PromiseChain` (the chain with a bootstrap through every model) and
-:class:`ServiceRecovery` (the recovery paradox). ``client_section`` and
-``recovery_section`` draw the report sections.
+:class:`ServiceRecovery` (the recovery paradox). ``report_section`` holds the report
+sections.
 """
 
 from .chain import PromiseChain
 from .recovery import ServiceRecovery, hedges_g
-from .report_section import client_section, recovery_section
 from .updating import ExpectationUpdating
 
-__all__ = ["ExpectationUpdating", "PromiseChain", "ServiceRecovery", "client_section",
-           "hedges_g", "recovery_section"]
+__all__ = ["ExpectationUpdating", "PromiseChain", "ServiceRecovery", "hedges_g"]

@@ -1,176 +1,255 @@
 """The expectation-dynamics and service-recovery sections of the client-study report.
 
-``client_section`` is shown when the study is a panel (a wave column and customers seen
-in several waves): how expectations update, what the naive estimate would have said,
-who left the panel, and (with a promise driver and a loyalty column) what promising
-more or less would do. ``recovery_section`` is shown when the study declares failure and
-recovery columns. Text from the data goes through the escaping display helpers.
+The dynamics section runs when the report parameters name a panel (``panel_id``,
+``panel_wave``, ``panel_expectation``, ``panel_experience``; optional
+``panel_satisfaction``, ``panel_drivers``, and ``panel_promise`` with ``panel_loyalty``
+for the promise chain): how expectations update, what the naive estimate would have
+said, who left the panel, and what promising more or less would do. The recovery section
+runs when they name the failure and recovery flags (``recovery_failure``,
+``recovery_recovered``; optional ``recovery_outcomes``, ``recovery_handling``).
+
+:func:`compute` / :func:`show` and :func:`compute_recovery` / :func:`show_recovery`
+follow the report's pattern: fit on a prepared study, then show in the report's words.
 """
 
 from __future__ import annotations
 
-import warnings
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
-from .._display import heading, note, show_figure, show_table
-from .._errors import FragileResultWarning, InputError
+__all__ = ["compute", "show", "compute_recovery", "show_recovery", "fit_updating",
+           "fit_recovery"]
 
-__all__ = ["client_section", "recovery_section"]
-
-_EXPLAIN_UPDATING = (
-    "Customers' expectations were followed over the waves of the panel. lambda is how much "
-    "of last wave's expectation carries into this wave's; gamma is how much of last wave's "
-    "gap between experience and expectation customers take in (a customer who found the "
-    "service one point better than expected raises next wave's expectation by gamma "
-    "points). The drivers show what else moves expectations. Estimated by first-difference "
-    "GMM, which removes each customer's own level; the naive fixed-effects estimate is "
-    "shown for comparison because it understates lambda on short panels."
-)
+_CHAIN_BOOT = 200  # the promise chain refits every model per replicate: capped
 
 
-def _col(params: dict[str, Any], key: str, default: str | None, data: pd.DataFrame
-         ) -> str | None:
-    value = params.get(key) or default
-    return value if value is not None and value in data.columns else None
+def _scale(study: Any, columns: list[str]) -> tuple[float, float]:
+    declared = {study.study.scale_of(c) for c in columns}
+    if len(declared) == 1 and None not in declared:
+        lo, hi = declared.pop()
+        return float(lo), float(hi)
+    return float(study.params["scale_min"]), float(study.params["scale_max"])
 
 
-def _notes_from(caught: list) -> None:
-    seen = set()
-    for w in caught:
-        text = str(w.message)
-        if issubclass(w.category, FragileResultWarning) and text not in seen:
-            seen.add(text)
-            note(text, kind="warning")
-
-
-def client_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
-    """Show the expectation-dynamics section; return True when shown.
-
-    Uses the parameters ``id_column``, ``wave_column``, ``expectation_column`` (default
-    ``expectation``), ``experience_column`` (``experience``), ``satisfaction_column``
-    (``satisfaction``), ``expectation_drivers`` (list), ``promise_column``,
-    ``loyalty_column``, ``weight_column``, ``scale_min``/``scale_max``, ``n_boot`` and
-    ``random_state``. Skipped (with a note) when the survey is not a panel.
-    """
-    import matplotlib.pyplot as plt
-
-    from .chain import PromiseChain
-    from .updating import ExpectationUpdating
-
-    heading("How expectations move over time")
-    idc = _col(params, "id_column", None, data)
-    wave = _col(params, "wave_column", None, data)
-    e_col = _col(params, "expectation_column", "expectation", data)
-    p_col = _col(params, "experience_column", "experience", data)
-    if not (idc and wave and e_col and p_col):
-        note("Section skipped: it needs a panel (id_column and wave_column) with expectation "
-             "and experience scores.")
-        return False
-    s_col = _col(params, "satisfaction_column", "satisfaction", data)
-    drivers = [d for d in (params.get("expectation_drivers") or []) if d in data.columns]
-    promise = _col(params, "promise_column", None, data)
+def _drivers(params: dict[str, Any]) -> list[str]:
+    drivers = list(params.get("panel_drivers") or [])
+    promise = params.get("panel_promise")
     if promise and promise not in drivers:
         drivers = [promise, *drivers]
-    weight = _col(params, "weight_column", None, data)
-    lo, hi = params.get("scale_min"), params.get("scale_max")
-    scale: tuple[float, float] | Literal["infer"] = (
-        "infer" if lo is None or hi is None else (lo, hi))
-    model = ExpectationUpdating(scale=scale)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", FragileResultWarning)
-        try:
-            model.fit(data, id=idc, wave=wave, expectation=e_col, experience=p_col,
-                      satisfaction=s_col, drivers=drivers or None, weights=weight)
-        except InputError as exc:
-            note(f"The expectation-dynamics analysis could not be run on these data: {exc}",
-                 kind="warning")
-            return False
-    _notes_from(caught)
-    note(_EXPLAIN_UPDATING)
-    table = model.bias_.loc[e_col].join(model.summary.loc[e_col][["lower", "upper", "p"]])
-    show_table(table, decimals=3, caption="How expectations update: GMM estimate with its "
-               "95% interval, and the naive estimate")
-    show_table(model.long_run_.loc[e_col][["estimate", "lower", "upper"]], decimals=3,
-               caption="Long run: how far expectations eventually move per point of lasting "
-               "change")
-    note(f"{model.n_obs_} customer-waves of {model.n_persons_} customers were explained; "
-         f"{len(model.excluded_)} rows served only as earlier waves or lacked answers.")
-    heading("Who left the panel", 3)
-    show_table(model.attrition_, decimals=2, caption="Customers answering per wave, leavers "
-               "after each wave and their last satisfaction compared with stayers")
-    show_figure(model.plot_attrition().figure)
-    loyalty = _col(params, "loyalty_column", None, data)
-    if promise and loyalty and s_col:
-        heading("What promises cost", 3)
-        chain = PromiseChain(scale=model.scale_, n_boot=min(int(params.get("n_boot") or 200),
-                                                            200),
-                             random_state=params.get("random_state"), progress=False)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", FragileResultWarning)
-            try:
-                chain.fit(data, id=idc, wave=wave, expectation=e_col, experience=p_col,
-                          satisfaction=s_col, loyalty=loyalty, promise=promise,
-                          drivers=[d for d in drivers if d != promise],
-                          loyalty_drivers=[e_col], weights=weight)
-            except InputError as exc:
-                note(f"The promise chain could not be fitted: {exc}", kind="warning")
-                return True
-        _notes_from(caught)
-        show_table(chain.summary[["estimate", "lower", "upper"]], decimals=3,
-                   caption="Scenarios: change in mean expectation, satisfaction and loyalty "
-                   "(probability) in the next wave, with bootstrap intervals")
+    return drivers
+
+
+def fit_updating(study: Any) -> Any:
+    """:class:`~expectlab.dynamics.ExpectationUpdating` fitted on a prepared study."""
+    from .updating import ExpectationUpdating
+
+    p = study.params
+    model = ExpectationUpdating(scale=_scale(study, [p["panel_expectation"],
+                                                     p["panel_experience"]]))
+    return model.fit(study.data, id=p["panel_id"], wave=p["panel_wave"],
+                     expectation=p["panel_expectation"], experience=p["panel_experience"],
+                     satisfaction=p.get("panel_satisfaction") or None,
+                     drivers=_drivers(p) or None, weights=p.get("weight_column") or None)
+
+
+def _fit_chain(study: Any, scale: Any, n_boot: int) -> Any:
+    from .chain import PromiseChain
+
+    p = study.params
+    chain = PromiseChain(scale=scale, n_boot=int(n_boot), random_state=p.get("random_state"),
+                         progress=False)
+    return chain.fit(study.data, id=p["panel_id"], wave=p["panel_wave"],
+                     expectation=p["panel_expectation"], experience=p["panel_experience"],
+                     satisfaction=p["panel_satisfaction"], loyalty=p["panel_loyalty"],
+                     promise=p["panel_promise"],
+                     drivers=[d for d in _drivers(p) if d != p["panel_promise"]],
+                     loyalty_drivers=[p["panel_expectation"]],
+                     weights=p.get("weight_column") or None)
+
+
+def _has_chain(params: dict[str, Any]) -> bool:
+    return bool(params.get("panel_promise") and params.get("panel_loyalty")
+                and params.get("panel_satisfaction"))
+
+
+def compute(study: Any) -> Any:
+    """Fit the expectation-dynamics section of a prepared panel study."""
+    from ..report.context import SectionResult, collect_warnings
+
+    result = SectionResult("dynamics", model="model.dynamics", unit="customer_waves")
+    with collect_warnings(result.warnings):
+        model = fit_updating(study)
+        chain = None
+        if _has_chain(study.params):
+            chain = _fit_chain(study, model.scale_, min(int(study.params["n_boot"]),
+                                                        _CHAIN_BOOT))
+    result.n_used = int(model.n_obs_)
+    if len(model.excluded_):
+        result.excluded = {str(k): int(v) for k, v in
+                           model.excluded_["reason"].value_counts().items()}
+    result.parts.update(model=model, chain=chain,
+                        equation=study.params["panel_expectation"])
+    return result
+
+
+def _term(term: str, ctx: Any) -> str:
+    key = f"dyn.term.{term}"
+    return ctx.tr(key) if ctx.tr.has(key) else ctx.label(term)
+
+
+def show(result: Any, ctx: Any) -> None:
+    """Show the expectation-dynamics section of the client report."""
+    import matplotlib.pyplot as plt
+
+    from ..report import blocks
+    from ..report import formatting as fmt
+    from ..report.context import relabel
+
+    tr = ctx.tr
+    model, eq = result.parts["model"], result.parts["equation"]
+    ctx.heading("dynamics")
+    blocks.paragraph(tr("dyn.explain"))
+    ctx.show_warnings(result)
+    s = model.summary.loc[eq]
+    bias = model.bias_.loc[eq]
+    blocks.table(pd.DataFrame({
+        tr("dyn.col.term"): [_term(str(t), ctx) for t in s.index],
+        tr("col.estimate"): [fmt.estimate(v) for v in s["estimate"]],
+        tr("col.ci"): [ctx.interval(lo, hi) for lo, hi in zip(s["lower"], s["upper"],
+                                                               strict=True)],
+        tr("col.p"): [fmt.p_value(v) for v in s["p"]],
+        tr("dyn.col.naive"): [fmt.estimate(bias.loc[t, "naive_within"]) if t in bias.index
+                              else "" for t in s.index],
+    }), tr("dyn.table.updating"))
+    lr = model.long_run_.loc[eq]
+    blocks.table(pd.DataFrame({
+        tr("dyn.col.quantity"): [_term(str(q), ctx) for q in lr.index],
+        tr("col.estimate"): [fmt.estimate(v) for v in lr["estimate"]],
+        tr("col.ci"): [ctx.interval(lo, hi) for lo, hi in zip(lr["lower"], lr["upper"],
+                                                               strict=True)],
+    }), tr("dyn.table.long_run"))
+    blocks.paragraph(tr("dyn.n_used", n=fmt.count(model.n_obs_),
+                        customers=fmt.count(model.n_persons_),
+                        excluded=fmt.count(len(model.excluded_))))
+    blocks.heading(tr("dyn.attrition"), 3)
+    att = model.attrition_
+    blocks.table(pd.DataFrame({
+        tr("dyn.col.wave"): [str(w) for w in att.index],
+        tr("dyn.col.answered"): [fmt.count(v) for v in att["answered"]],
+        tr("dyn.col.left"): [fmt.count(v) for v in att["left_after"]],
+        tr("dyn.col.share_left"): [fmt.share(v) for v in att["share_left"]],
+        tr("dyn.col.difference"): [fmt.estimate(v) for v in att["difference"]],
+        tr("col.ci"): [ctx.interval(lo, hi) for lo, hi in zip(att["lower"], att["upper"],
+                                                               strict=True)],
+    }), tr("dyn.table.attrition"))
+    ax = model.plot_attrition()
+    relabel(ax, title=tr("dyn.fig.attrition"))
+    ctx.figure(ax.figure, tr("dyn.fig.attrition"), tr("dyn.fig.attrition_alt"))
+    chain = result.parts["chain"]
+    if chain is not None:
+        blocks.heading(tr("dyn.promises"), 3)
+        cs = chain.summary
+        blocks.table(pd.DataFrame({
+            tr("dyn.col.scenario"): [" / ".join(map(str, i)) if isinstance(i, tuple)
+                                     else str(i) for i in cs.index],
+            tr("col.estimate"): [fmt.estimate(v) for v in cs["estimate"]],
+            tr("col.ci"): [ctx.interval(lo, hi) for lo, hi in zip(cs["lower"], cs["upper"],
+                                                                   strict=True)],
+        }), tr("dyn.table.promises"))
         fig, ax = plt.subplots(figsize=(6.5, 4.2))
         chain.plot_promise_curve(ax=ax)
-        show_figure(fig)
-        for text in chain.assumptions_:
-            note(text)
-    return True
+        ctx.figure(fig, tr("dyn.fig.promises"), tr("dyn.fig.promises_alt"))
 
 
-def recovery_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
-    """Show the service-recovery section; return True when shown.
+# -- service recovery --------------------------------------------------------------------
 
-    Uses ``failure_column``, ``recovered_column`` (both required), ``handling_column``,
-    ``recovery_outcomes`` (default: ``satisfaction`` and the loyalty column when present),
-    ``loyalty_column``, ``weight_column``.
-    """
+def fit_recovery(study: Any) -> Any:
+    """:class:`~expectlab.dynamics.ServiceRecovery` fitted on a prepared study."""
     from .recovery import ServiceRecovery
 
-    heading("Service recovery: is a well-handled complaint better than no problem at all?")
-    failure = _col(params, "failure_column", None, data)
-    recovered = _col(params, "recovered_column", None, data)
-    if not (failure and recovered):
-        note("Section skipped: the study declares no failure and recovery columns "
-             "(failure_column, recovered_column).")
-        return False
-    outcomes = [c for c in (params.get("recovery_outcomes") or
-                            ["satisfaction", params.get("loyalty_column")]) if c and
-                c in data.columns]
-    if not outcomes:
-        note("Section skipped: none of the outcomes is in the survey.")
-        return False
-    handling = _col(params, "handling_column", None, data)
-    weight = _col(params, "weight_column", None, data)
-    model = ServiceRecovery()
-    try:
-        model.fit(data, outcomes=outcomes, failure=failure, recovered=recovered,
-                  handling=handling, weights=weight)
-    except InputError as exc:
-        note(f"The service-recovery comparison could not be run: {exc}", kind="warning")
-        return False
-    note("Customers are split into those without a failure, those whose failure was put "
-         "right and those whose failure was not. Differences are standardised (Hedges g: "
-         "0.2 small, 0.5 medium, 0.8 large).")
-    show_table(model.groups_, decimals=2, caption="Outcomes by group (weighted means)")
-    show_table(model.summary, decimals=3, caption="Group differences (Hedges g, 95% "
-               "interval)")
-    for text in model.verdicts_["text"]:
-        note(str(text))
-    show_figure(model.plot_effects().figure)
-    if model.paradox_by_handling_ is not None:
-        show_table(model.paradox_by_handling_, decimals=3, caption="Recovered minus no "
-                   "failure at each rating of the complaint handling")
-        show_figure(model.plot_moderation().figure)
-    return True
+    p = study.params
+    return ServiceRecovery().fit(study.data, outcomes=list(p["recovery_outcomes"]),
+                                 failure=p["recovery_failure"],
+                                 recovered=p["recovery_recovered"],
+                                 handling=p.get("recovery_handling") or None,
+                                 weights=p.get("weight_column") or None)
+
+
+def compute_recovery(study: Any) -> Any:
+    """Fit the service-recovery section of a prepared study."""
+    from ..report.context import SectionResult, collect_warnings
+
+    result = SectionResult("recovery", model="model.recovery")
+    with collect_warnings(result.warnings):
+        model = fit_recovery(study)
+    result.n_used = int(model.n_obs_)
+    if len(model.excluded_):
+        result.excluded = {str(k): int(v) for k, v in
+                           model.excluded_["reason"].value_counts().items()}
+    result.parts.update(model=model)
+    return result
+
+
+def verdict_sentence(model: Any, outcome: str, ctx: Any) -> str:
+    """The verdict on the recovery paradox for one outcome, in the report's words."""
+    from ..report import formatting as fmt
+
+    row = model.summary.loc[(outcome, "recovered vs no failure")]
+    verdict = str(model.verdicts_.loc[outcome, "verdict"]).replace(" ", "_")
+    return ctx.tr(f"rec.verdict.{verdict}", outcome=ctx.label(outcome),
+                  g=fmt.estimate(row["estimate"]),
+                  ci=ctx.interval(row["lower"], row["upper"]))
+
+
+def show_recovery(result: Any, ctx: Any) -> None:
+    """Show the service-recovery section of the client report."""
+    from ..report import blocks
+    from ..report import formatting as fmt
+    from ..report.context import relabel
+
+    tr = ctx.tr
+    model = result.parts["model"]
+    ctx.heading("recovery")
+    blocks.paragraph(tr("rec.explain"))
+    ctx.show_warnings(result)
+    group = {"no failure": tr("rec.group.none"), "recovered": tr("rec.group.recovered"),
+             "unrecovered": tr("rec.group.unrecovered")}
+    g = model.groups_
+    blocks.table(pd.DataFrame({
+        tr("rec.col.outcome"): [ctx.label(o) for o, _ in g.index],
+        tr("col.group"): [group.get(str(k), str(k)) for _, k in g.index],
+        tr("col.n"): [fmt.count(v) for v in g["n"]],
+        tr("rec.col.mean"): [fmt.estimate(v) for v in g["mean"]],
+        tr("col.ci"): [ctx.interval(lo, hi) for lo, hi in zip(g["lower"], g["upper"],
+                                                               strict=True)],
+    }), tr("rec.table.groups"))
+    comparison = {"recovered vs no failure": tr("rec.cmp.recovered_none"),
+                  "unrecovered vs no failure": tr("rec.cmp.unrecovered_none"),
+                  "recovered vs unrecovered": tr("rec.cmp.recovered_unrecovered")}
+    s = model.summary
+    blocks.table(pd.DataFrame({
+        tr("rec.col.outcome"): [ctx.label(o) for o, _ in s.index],
+        tr("rec.col.comparison"): [comparison.get(str(c), str(c)) for _, c in s.index],
+        tr("rec.col.g"): [fmt.estimate(v) for v in s["estimate"]],
+        tr("col.ci"): [ctx.interval(lo, hi) for lo, hi in zip(s["lower"], s["upper"],
+                                                               strict=True)],
+        tr("col.p"): [fmt.p_value(v) for v in s["p"]],
+    }), tr("rec.table.effects"))
+    blocks.bullets([verdict_sentence(model, str(o), ctx) for o in model.verdicts_.index])
+    ax = model.plot_effects()
+    relabel(ax, title=tr("rec.fig.effects"))
+    ctx.figure(ax.figure, tr("rec.fig.effects"), tr("rec.fig.effects_alt"))
+    by = model.paradox_by_handling_
+    if by is not None:
+        frame = by.reset_index()
+        blocks.table(pd.DataFrame({
+            tr("rec.col.outcome"): [ctx.label(v) for v in frame[frame.columns[0]]],
+            tr("rec.col.handling"): [fmt.estimate(v) for v in frame[frame.columns[1]]],
+            tr("col.estimate"): [fmt.estimate(v) for v in frame["estimate"]],
+            tr("col.ci"): [ctx.interval(lo, hi) for lo, hi in
+                           zip(frame["lower"], frame["upper"], strict=True)],
+        }), tr("rec.table.handling"))
+        ax = model.plot_moderation()
+        relabel(ax, title=tr("rec.fig.handling"))
+        ctx.figure(ax.figure, tr("rec.fig.handling"), tr("rec.fig.handling_alt"))

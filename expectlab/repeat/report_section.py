@@ -7,12 +7,10 @@ predicts purchases beyond the purchase history, and shows who is still active.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import pandas as pd
 
-from .. import _display
 from .._errors import InputError
 from .bg_nbd import BetaGeo
 from .gamma_gamma import GammaGamma
@@ -20,53 +18,9 @@ from .join import add_customer_predictions, beyond_past_purchases
 from .plots import calibration_holdout_table
 from .summaries import excluded_transactions, summarise_transactions
 
-__all__ = ["client_section"]
+__all__ = ["compute", "show"]
 
 _FORWARD_WEEKS = 26.0
-
-
-def client_section(data: pd.DataFrame, params: dict[str, Any]) -> bool:
-    """Show the purchase-behaviour section; return False when it was skipped.
-
-    Parameters
-    ----------
-    data : DataFrame
-        The survey after reading, with scale-score columns (``satisfaction``, ...).
-    params : dict
-        Report parameters; uses ``transactions_path``, ``transactions_customer``,
-        ``transactions_date``, ``transactions_amount``, ``id_column`` and
-        ``segment_column``.
-
-    Returns
-    -------
-    bool
-        True when the section was shown.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> client_section(pd.DataFrame({"respondent_id": [1]}), {"transactions_path": None})
-    <IPython.core.display.HTML object>
-    False
-    """
-    path = (params or {}).get("transactions_path")
-    if not path:
-        _display.note("Purchase-behaviour section skipped: no transaction file was given "
-                      "(parameter transactions_path).")
-        return False
-    _display.heading("Purchase behaviour: who is still active?")
-    caught: list[str] = []
-    try:
-        with warnings.catch_warnings(record=True) as records:
-            warnings.simplefilter("always")
-            _section(data, params)
-        caught = [str(w.message) for w in records]
-    except InputError as exc:
-        _display.note(f"This section could not be completed: {exc}", kind="warning")
-        return False
-    for message in dict.fromkeys(caught):
-        _display.note(message, kind="warning")
-    return True
 
 
 def _summarise(params: dict[str, Any], **kwargs: Any) -> tuple[pd.DataFrame, int]:
@@ -85,112 +39,6 @@ def _summarise(params: dict[str, Any], **kwargs: Any) -> tuple[pd.DataFrame, int
         table = summarise_transactions(params["transactions_path"], **args,
                                        **{**kwargs, "duplicates": "keep"})
         return table, n_dup
-
-
-def _section(data: pd.DataFrame, params: dict[str, Any]) -> None:
-    id_column = params.get("id_column") or "respondent_id"
-    segment = params.get("segment_column")
-    if id_column not in data.columns:
-        raise InputError(f"The survey has no id column {id_column!r} to link with the "
-                         "transactions.")
-    full, n_dup = _summarise(params, time_unit="W")
-    has_amount = bool(params.get("transactions_amount"))
-    end = pd.Timestamp(full.attrs["period_end"])
-    span = float(full["T"].max())
-    _display.note(
-        f"The transaction file covers {len(full)} customers, with purchases up to "
-        f"{end.date()}. Purchases on the same day count as one purchase occasion; times are "
-        "in weeks.")
-    if n_dup:
-        _display.note(f"{n_dup} transaction rows repeat another row exactly (same customer, "
-                      "date and amount); they were counted as separate purchases.",
-                      kind="warning")
-
-    # -- holdout check and the survey link ---------------------------------------------
-    holdout_weeks = float(min(26, int(span // 3)))
-    if holdout_weeks >= 4:
-        cal_end = end - pd.Timedelta(weeks=holdout_weeks)
-        cal, _ = _summarise(params, time_unit="W", period_end=cal_end, holdout_end=end)
-        cal_model = BetaGeo().fit(cal)
-        table = calibration_holdout_table(cal_model, cal)
-        predicted = float((table["predicted"] * table["customers"]).sum())
-        actual = float((table["actual"] * table["customers"]).sum())
-        _display.note(
-            f"Model check: fitted on purchases up to {cal_end.date()}, the model expected "
-            f"{predicted:.0f} purchase occasions in the last {holdout_weeks:.0f} weeks; the "
-            f"customers made {actual:.0f}. The figure compares them by past purchase frequency.")
-        fig, ax = _new_axes()
-        cal_model.plot_calibration_holdout(cal, ax=ax)
-        _display.show_figure(fig)
-        if "satisfaction" in data.columns:
-            joined = add_customer_predictions(data, cal, cal_model, id_column=id_column,
-                                              horizon=holdout_weeks)
-            _link(joined, holdout_weeks)
-        else:
-            _display.note("The survey has no satisfaction score, so its link with purchases "
-                          "is not shown.")
-    else:
-        _display.note("The transaction history is too short (under 12 weeks) for a holdout "
-                      "check; the model is fitted on all of it.")
-
-    # -- the model on the full history: who is still active ---------------------------
-    model = BetaGeo().fit(full)
-    _display.show_table(model.summary, caption=(
-        "BG/NBD model on the full history: purchase rates vary as Gamma(r, alpha) per week; "
-        "after each purchase a customer stops with a probability that varies as Beta(a, b)."))
-    joined = add_customer_predictions(data, full, model, id_column=id_column,
-                                      horizon=_FORWARD_WEEKS)
-    have = joined[joined["has_transactions"]]
-    columns = {"p_alive": "mean P(active)",
-               "expected_purchases": f"expected purchases, next {_FORWARD_WEEKS:.0f} weeks"}
-    if has_amount and (full["frequency"] > 0).sum() >= 20:
-        spend = GammaGamma().fit(full)
-        clv = spend.customer_lifetime_value(model, full, periods=12, discount_rate=0.01)
-        joined["clv_12m"] = clv.reindex(joined[id_column].to_numpy()).to_numpy()
-        have = joined[joined["has_transactions"]]
-        columns["clv_12m"] = "expected spend, next 12 months (discounted)"
-    groups = [("All respondents with purchases", have)]
-    if segment and segment in have.columns:
-        groups += [(str(level), part) for level, part in have.groupby(segment, sort=True)]
-    rows = {}
-    for label, part in groups:
-        row: dict[str, float] = {"respondents": len(part)}
-        row.update({name: part[col].mean() for col, name in columns.items()})
-        row["share with P(active) < 0.5"] = float((part["p_alive"] < 0.5).mean())
-        rows[label] = row
-    summary = pd.DataFrame(rows).T
-    summary.index.name = "group"
-    _display.show_table(summary, decimals=2, caption=(
-        "Purchase outlook of the surveyed customers. P(active) is the model's probability "
-        "that a customer has not silently stopped buying."))
-    _display.note(
-        "Retention use: customers with many past purchases but a long silence since the last "
-        "one have a low P(active): they are the ones to contact before they are lost. New or "
-        "rare buyers with a recent purchase are probably still active.")
-    fig, ax = _new_axes()
-    model.plot_alive_heatmap(T=span, max_frequency=int(min(max(full["frequency"].quantile(
-        0.99), 5), 30)), ax=ax)
-    _display.show_figure(fig)
-
-
-def _link(joined: pd.DataFrame, holdout_weeks: float) -> None:
-    table = beyond_past_purchases(joined, "satisfaction")
-    row = table.loc["satisfaction"]
-    change = 100 * (row["estimate"] - 1)
-    lower, upper = 100 * (row["lower"] - 1), 100 * (row["upper"] - 1)
-    direction = "more" if change >= 0 else "fewer"
-    verdict = ("This is unlikely to be chance (p = {:.3f}).".format(row["p"]) if row["p"] < 0.05
-               else "This could be chance (p = {:.3f}).".format(row["p"]))
-    _display.note(
-        f"Satisfaction and behaviour: customers one standard deviation more satisfied made "
-        f"{abs(change):.0f}% {direction} purchases in the last {holdout_weeks:.0f} weeks than "
-        f"their own purchase history predicted (95% interval {lower:+.0f}% to {upper:+.0f}%, "
-        f"{table.attrs['n_obs']} respondents with purchases). {verdict} Satisfaction thus "
-        f"{'adds' if row['p'] < 0.05 else 'may not add'} information beyond past purchases.")
-    shown = table[["estimate", "lower", "upper", "p"]].rename(columns={
-        "estimate": "purchase ratio per SD", "lower": "lower 95%", "upper": "upper 95%"})
-    _display.show_table(shown, caption="Holdout purchases relative to the model's expectation, "
-                        "per standard deviation of satisfaction (quasi-Poisson regression).")
 
 
 def _new_axes() -> tuple[Any, Any]:

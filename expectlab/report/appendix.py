@@ -58,9 +58,7 @@ def methods_appendix(results: dict[str, SectionResult], ctx: ReportContext,
         blocks.bullets(lines)
     blocks.heading(tr("app.references"), 3)
     used = {"profile"} | set(results)
-    refs = [tr(f"ref.{k}") for k in ("alpha", "kano", "berger", "fong", "edwards",
-                                      "dominance", "nps", "bgnbd", "gammagamma")
-            if _ref_used(k, used)]
+    refs = [tr(f"ref.{k}") for k in _REF_SECTIONS if _ref_used(k, used)]
     blocks.bullets(refs)
     info = report_info or {}
     blocks.heading(tr("app.provenance"), 3)
@@ -88,8 +86,11 @@ def _version() -> str:
     return __version__
 
 
+# reference -> the section that uses it, in the order the references are listed
 _REF_SECTIONS = {"alpha": "profile", "kano": "kano", "berger": "kano", "fong": "kano",
-                 "edwards": "satisfaction", "dominance": "loyalty", "nps": "nps",
+                 "edwards": "satisfaction", "parasuraman": "servqual", "peter": "servqual",
+                 "fornell": "csi", "lohmoller": "csi", "dominance": "loyalty", "nps": "nps",
+                 "arellano": "dynamics", "mccollough": "recovery", "dematos": "recovery",
                  "bgnbd": "purchase", "gammagamma": "purchase"}
 
 

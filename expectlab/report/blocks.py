@@ -92,13 +92,22 @@ def table(frame: pd.DataFrame, caption: str) -> None:
 
 
 def _show_table_without_index(frame: pd.DataFrame, caption: str) -> None:
+    """The HTML without an index column, and the machine-readable copy the Excel export
+    reads (the first column as the row labels), in one output."""
+    import json
+
     from .. import _display
 
-    recorder = getattr(_display, "record_table", None)
-    if callable(recorder):  # pragma: no cover - depends on the engine's helper
-        recorder(frame, caption)
     cap = f"<p><em>{escape(caption)}</em></p>"
-    _show(cap + frame.to_html(escape=True, index=False, na_rep=""))
+    markup = _display._TableMarkup(cap + frame.to_html(escape=True, index=False, na_rep=""))
+    labelled = frame.set_index(frame.columns[0]) if frame.shape[1] > 1 else frame
+    markup.record = {
+        "key": _display._key(caption, "table"),
+        "title": caption,
+        "index_name": str(labelled.index.name or ""),
+        "table": json.loads(labelled.to_json(orient="split", default_handler=str)),
+    }
+    _display._display_html(markup)
 
 
 def figure(fig: Any, caption: str, alt: str | None = None) -> None:

@@ -28,6 +28,20 @@ def _parts(name: str) -> tuple[Any, Any]:
         if name == "nps":
             return loyalty_section.compute_nps, loyalty_section.show_nps
         return loyalty_section.compute, loyalty_section.show
+    if name == "servqual":
+        from ..servqual import report_section as servqual_section
+
+        return servqual_section.compute, servqual_section.show
+    if name == "csi":
+        from ..csi import report_section as csi_section
+
+        return csi_section.compute, csi_section.show
+    if name in ("dynamics", "recovery"):
+        from ..dynamics import report_section as dynamics_section
+
+        if name == "recovery":
+            return dynamics_section.compute_recovery, dynamics_section.show_recovery
+        return dynamics_section.compute, dynamics_section.show
     from ..repeat import report_section as repeat_section
 
     return repeat_section.compute, repeat_section.show

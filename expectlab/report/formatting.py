@@ -13,6 +13,7 @@ estimate                  two decimals (coefficients, alpha, R²,   ``0.71``
                           odds ratios, Better/Worse, scale means)
 information criterion     one decimal (AIC)                        ``1532.4``
 NPS                       signed, one decimal                      ``+12.3``
+index (0-100)             one decimal                              ``64.8``
 p-value                   three decimals, ``< 0.001`` below        ``0.042``
 interval                  both ends with the estimate's rule       ``0.62 to 0.80``
 share of few              the share and its n                      ``100.0% (n = 5)``
@@ -30,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["count", "share", "points", "estimate", "aic", "nps_value", "p_value",
+__all__ = ["count", "share", "points", "estimate", "aic", "index_value", "nps_value", "p_value",
            "interval", "share_n", "literal", "humanise", "format_columns"]
 
 
@@ -73,6 +74,13 @@ def estimate(value: Any) -> str:
 
 def aic(value: Any) -> str:
     """An information criterion with one decimal."""
+    if _missing(value):
+        return ""
+    return f"{float(value):.1f}"
+
+
+def index_value(value: Any) -> str:
+    """A 0-100 index (ACSI style) with one decimal (``64.8``)."""
     if _missing(value):
         return ""
     return f"{float(value):.1f}"

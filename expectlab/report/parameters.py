@@ -50,6 +50,25 @@ DEFAULT_PARAMETERS: dict[str, Any] = {
     "transactions_customer": "customer_id",
     "transactions_date": "date",
     "transactions_amount": "amount",
+    # optional sections: left out unless their columns are given
+    "servqual_items": None,
+    "servqual_dimensions": None,
+    "servqual_overall": None,
+    "servqual_importance": None,
+    "csi_model": None,
+    "csi_constructs": None,
+    "panel_id": None,
+    "panel_wave": None,
+    "panel_expectation": None,
+    "panel_experience": None,
+    "panel_satisfaction": None,
+    "panel_drivers": None,
+    "panel_promise": None,
+    "panel_loyalty": None,
+    "recovery_failure": None,
+    "recovery_recovered": None,
+    "recovery_outcomes": None,
+    "recovery_handling": None,
     "random_state": 2026,
     "n_boot": 500,
 }
@@ -62,9 +81,15 @@ PRESENTATION_PARAMETERS: dict[str, Any] = {"language": "en", "style": None, "rep
 #: Report languages the templates' message catalogues cover.
 LANGUAGES = ("en", "zh")
 
-_LIST_PARAMS = ("expectation_items", "experience_items", "satisfaction_items", "loyalty_drivers")
+_LIST_PARAMS = ("expectation_items", "experience_items", "satisfaction_items", "loyalty_drivers",
+                "panel_drivers", "recovery_outcomes")
 _COLUMN_PARAMS = ("id_column", "segment_column", "weight_column", "loyalty_outcome",
-                  "nps_column")
+                  "nps_column", "servqual_overall", "panel_id", "panel_wave",
+                  "panel_expectation", "panel_experience", "panel_satisfaction",
+                  "panel_promise", "panel_loyalty", "recovery_failure", "recovery_recovered",
+                  "recovery_handling")
+#: The model of the satisfaction-index section (``csi_model``).
+CSI_MODELS = ("ECSI", "ACSI", "chain")
 
 
 def parse_parameter(text: str) -> tuple[str, Any]:
@@ -174,6 +199,25 @@ def _text_or_none(value: Any) -> bool:
     return value is None or isinstance(value, str)
 
 
+def _names(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(c, str) and c for c in value)
+
+
+def _servqual_items(value: Any) -> bool:
+    return value is None or (isinstance(value, dict) and bool(value) and all(
+        _names(v) and len(v) in (2, 3) for v in value.values()))
+
+
+def _column_map(value: Any) -> bool:
+    return value is None or (isinstance(value, dict) and all(
+        isinstance(v, str) and v for v in value.values()))
+
+
+def _constructs(value: Any) -> bool:
+    return value is None or (isinstance(value, dict) and all(
+        (isinstance(v, str) and v) or (_names(v) and v) for v in value.values()))
+
+
 # name -> (check, what the value must be). Checked for every parameter present, so a value
 # of the wrong type stops the run with one message instead of being silently replaced.
 _TYPE_RULES: dict[str, tuple[Any, str]] = {
@@ -190,6 +234,18 @@ _TYPE_RULES: dict[str, tuple[Any, str]] = {
         isinstance(items, list) and all(isinstance(c, str) for c in items)
         for items in v.values())), "null or a mapping of scale name to a list of columns"),
     "kano_answer_set": (_text_or_none, "null or the name of an answer wording set"),
+    "servqual_items": (_servqual_items, "null or a mapping of item to [expectation column, "
+                       "perception column] (or [desired, adequate, perceived])"),
+    "servqual_dimensions": (lambda v: v is None or v == "classic" or (
+        isinstance(v, dict) and all(_names(i) and i for i in v.values())),
+        "null, \"classic\" or a mapping of dimension to a list of items"),
+    "servqual_importance": (_column_map, "null or a mapping of dimension to a points column"),
+    "csi_model": (lambda v: v is None or v in CSI_MODELS,
+                  f"null or one of {', '.join(CSI_MODELS)}"),
+    "csi_constructs": (_constructs, "null or a mapping of construct to a list of columns (or "
+                       "one column or scale name)"),
+    "panel_drivers": (lambda v: v is None or _names(v), "null or a list of column names"),
+    "recovery_outcomes": (lambda v: v is None or _names(v), "null or a list of outcome columns"),
     "scale_min": (_number, "a number, e.g. 1"),
     "scale_max": (_number, "a number, e.g. 7"),
     "random_state": (lambda v: _whole(v) and 0 <= v < 2**32,

@@ -18,10 +18,18 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["SECTIONS", "Reason", "SectionPlan", "plan_sections", "explicit_names"]
+__all__ = ["SECTIONS", "OPTIONAL_SECTIONS", "Reason", "SectionPlan", "plan_sections",
+           "explicit_names"]
 
 # the analysis sections in reading order (the data profile always runs)
-SECTIONS = ("kano", "satisfaction", "loyalty", "nps", "purchase")
+SECTIONS = ("kano", "satisfaction", "servqual", "csi", "loyalty", "nps", "dynamics",
+            "recovery", "purchase")
+#: Sections that run only when the user maps their columns (their parameters default to
+#: null); left out, they are listed in the methods appendix but not in the summary.
+OPTIONAL_SECTIONS = ("servqual", "csi", "dynamics", "recovery")
+_PANEL_REQUIRED = ("panel_id", "panel_wave", "panel_expectation", "panel_experience")
+_PANEL_OPTIONAL = ("panel_satisfaction", "panel_promise", "panel_loyalty")
+_RECOVERY_REQUIRED = ("recovery_failure", "recovery_recovered")
 
 
 @dataclass(frozen=True)
@@ -171,9 +179,111 @@ def plan_sections(params: dict[str, Any], explicit: Collection[str],
             "reason.columns_absent", {"parameter": "nps_column", "columns": nps})])
         out["nps_column"] = None
 
+    _plan_optional(out, plan, columns, scales, missing, errors)
+
     if not out.get("transactions_path"):
         plan["purchase"] = SectionPlan("purchase", False, [Reason("reason.no_transactions")])
     elif not out.get("id_column"):
         errors.append("transactions_path: linking the purchase log needs the respondent id "
                       "column (id_column), which the file does not have")
     return out, plan, adjustments, errors
+
+
+def _plan_optional(out: dict[str, Any], plan: dict[str, SectionPlan], columns: Collection[str],
+                   scales: Collection[str], missing: Any, errors: list[str]) -> None:
+    """SERVQUAL, satisfaction index, expectation dynamics and service recovery: each runs
+    only when its parameters are given; a given parameter whose columns the file lacks, or
+    a section whose required parameters are only partly given, is an error."""
+
+    def leave_out(name: str, parameter: str) -> None:
+        plan[name] = SectionPlan(name, False, [Reason("reason.not_mapped",
+                                                      {"parameter": parameter})])
+
+    def check(name: str, parameter: str, cols: Iterable[str]) -> bool:
+        """True when the columns are all present (else the section stops or is an error)."""
+        gone = _absent(cols, columns)
+        if missing(parameter, gone):
+            plan[name] = SectionPlan(name, False, [Reason("reason.columns_absent", {
+                "parameter": parameter, "columns": ", ".join(gone)})])
+            return False
+        return True
+
+    # SERVQUAL: item -> [expectation, perception] (or three columns), optional extras
+    items = out.get("servqual_items") or {}
+    if not items:
+        leave_out("servqual", "servqual_items")
+    else:
+        ok = check("servqual", "servqual_items", [c for v in items.values() for c in v])
+        if ok and out.get("servqual_overall"):
+            ok = check("servqual", "servqual_overall", [out["servqual_overall"]])
+        if ok and out.get("servqual_importance"):
+            check("servqual", "servqual_importance", list(out["servqual_importance"].values()))
+
+    # the satisfaction index: a built-in model or the loyalty chain, on columns or scales
+    if not out.get("csi_model"):
+        leave_out("csi", "csi_model")
+    else:
+        from ..csi.report_section import csi_measurement
+
+        measurement, optional = csi_measurement(out["csi_model"], out.get("csi_constructs"),
+                                                out.get("loyalty_outcome"))
+        known = set(columns) | set(scales)
+        for construct, given in measurement.items():
+            cols = [given] if isinstance(given, str) else list(given)
+            gone = [c for c in cols if c not in known]
+            if not gone:
+                continue
+            if construct in optional and construct not in (out.get("csi_constructs") or {}):
+                plan["csi"].reasons.append(Reason("reason.construct_absent", {
+                    "construct": construct, "columns": ", ".join(gone)}))
+                continue
+            parameter = ("csi_constructs" if construct in (out.get("csi_constructs") or {})
+                         else "csi_model")
+            errors.extend(f"{parameter} ({construct}): {c!r}{_hint(c, known)}" for c in gone)
+            plan["csi"].runs = False
+
+    # expectation dynamics: a panel of customers over waves
+    given = [k for k in (*_PANEL_REQUIRED, *_PANEL_OPTIONAL) if out.get(k)]
+    if not given and not out.get("panel_drivers"):
+        leave_out("dynamics", "panel_wave")
+    else:
+        lacking = [k for k in _PANEL_REQUIRED if not out.get(k)]
+        if lacking:
+            errors.append(f"the expectation-dynamics section needs {', '.join(lacking)} as "
+                          "well (a panel: customer id, wave, expectation and experience)")
+            plan["dynamics"].runs = False
+        else:
+            for k in given:
+                if not check("dynamics", k, [out[k]]):
+                    break
+            else:
+                check("dynamics", "panel_drivers", out.get("panel_drivers") or [])
+
+    # service recovery: failure and recovery flags, outcomes to compare
+    if not any(out.get(k) for k in (*_RECOVERY_REQUIRED, "recovery_handling")) \
+            and not out.get("recovery_outcomes"):
+        leave_out("recovery", "recovery_failure")
+    else:
+        lacking = [k for k in _RECOVERY_REQUIRED if not out.get(k)]
+        outcomes = list(out.get("recovery_outcomes") or [])
+        if not outcomes:  # the satisfaction score and the loyalty outcome, when there
+            outcomes = [c for c in ("satisfaction", out.get("loyalty_outcome"))
+                        if c and (c in columns or c in scales)]
+            out["recovery_outcomes"] = outcomes
+            if not outcomes:
+                lacking.append("recovery_outcomes")
+        if lacking:
+            errors.append(f"the service-recovery section needs {', '.join(lacking)} as well "
+                          "(failure and recovered flags and the outcomes to compare)")
+            plan["recovery"].runs = False
+        else:
+            known = set(columns) | set(scales)
+            gone = [c for c in outcomes if c not in known]
+            if missing("recovery_outcomes", gone):
+                plan["recovery"] = SectionPlan("recovery", False, [Reason(
+                    "reason.columns_absent", {"parameter": "recovery_outcomes",
+                                              "columns": ", ".join(gone)})])
+            else:
+                for k in (*_RECOVERY_REQUIRED, "recovery_handling"):
+                    if out.get(k) and not check("recovery", k, [out[k]]):
+                        break

@@ -131,6 +131,8 @@ def prepare_study(params: Mapping[str, Any], *,
             items.extend(pair)
         if params.get("nps_column"):
             items.append(params["nps_column"])
+        for pair in (params.get("servqual_items") or {}).values():
+            items.extend(pair)
     survey = read_survey(
         data_path,
         codebook=params.get("codebook_path"),
@@ -146,7 +148,8 @@ def prepare_study(params: Mapping[str, Any], *,
                                                       codebook_scales)
     if errors:
         raise InputError(
-            f"{name}: the report was asked for column(s) the file does not have: "
+            f"{name}: the report was asked for column(s) the file does not have, or a "
+            "section's mapping is incomplete: "
             f"{'; '.join(errors)}. Give the right column names with --param NAME=COLUMN, "
             "or leave that part of the report out by not passing the parameter (or passing "
             f"NAME=null). Columns in the file: {', '.join(map(repr, columns[:40]))}"
@@ -257,6 +260,7 @@ def preflight(study: StudyData) -> None:
                 "the loyalty model out (--param loyalty_outcome=null).")
         for driver in params["loyalty_drivers"]:
             numeric_column(data, driver, role="loyalty driver", source=name)
+    _preflight_optional(study)
     if study.runs("purchase"):
         from ..repeat.report_section import _summarise
 
@@ -278,3 +282,45 @@ def _present_columns(data_path: str, items: list[str], read_options: Mapping[str
     return present or None
 
 
+def _preflight_optional(study: StudyData) -> None:
+    """SERVQUAL, satisfaction index, expectation dynamics and service recovery: each model
+    is fitted once without resampling, so every problem its input can have (answers off
+    the scale, a flag that is not 0/1, a single wave, a construct without variance) stops
+    the report here with the model's own message."""
+    import warnings
+
+    checks: list[tuple[str, Any]] = []
+    if study.runs("servqual"):
+        from ..servqual.report_section import fit_model as fit_servqual
+
+        checks.append(("servqual", lambda: fit_servqual(study, n_boot=0)))
+    if study.runs("csi"):
+        from ..csi.report_section import fit_model as fit_csi
+
+        if int(study.params["n_boot"]) < 2:
+            raise InputError("The satisfaction-index section (csi_model) needs at least 2 "
+                             "bootstrap resamples for its intervals; give --param "
+                             "n_boot=500 (or more), or leave the section out.")
+
+        checks.append(("csi", lambda: fit_csi(study, n_boot=0)))
+    if study.runs("dynamics"):
+        from ..dynamics.report_section import fit_updating
+
+        checks.append(("dynamics", lambda: fit_updating(study)))
+    if study.runs("recovery"):
+        from ..dynamics.report_section import fit_recovery
+
+        checks.append(("recovery", lambda: fit_recovery(study)))
+    names = {"servqual": "service quality (servqual_items)",
+             "csi": "satisfaction index (csi_model)",
+             "dynamics": "expectation dynamics (panel_*)",
+             "recovery": "service recovery (recovery_*)"}
+    for section, fit in checks:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fit()
+        except InputError as exc:
+            raise InputError(f"{study.survey.source.name}, {names[section]} section: {exc} "
+                             "Correct the data or the mapping, or leave the section out by "
+                             "not passing its parameters.") from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import formatting as fmt
 from .context import ReportContext, SectionResult
+from .sections import OPTIONAL_SECTIONS
 
 __all__ = ["findings", "show_summary"]
 
@@ -93,7 +94,52 @@ def _purchase(result: SectionResult, ctx: ReportContext) -> list[str]:
     return [ctx.tr("sum.buy", share=fmt.share_n(overall["inactive"], overall["n"]))]
 
 
-_WRITERS = {"kano": _kano, "satisfaction": _satisfaction, "loyalty": _loyalty, "nps": _nps,
+def _servqual(result: SectionResult, ctx: ReportContext) -> list[str]:
+    from ..servqual.report_section import largest_gap
+
+    row = largest_gap(result.parts["model"])
+    key = "sum.sq.below" if row["estimate"] < 0 else "sum.sq.above"
+    return [ctx.tr(key, dimension=str(row.name), gap=fmt.estimate(row["estimate"]),
+                   ci=ctx.interval(row["lower"], row["upper"]), n=fmt.count(result.n_used))]
+
+
+def _csi(result: SectionResult, ctx: ReportContext) -> list[str]:
+    from ..csi.report_section import path_label, strongest_path
+
+    tr = ctx.tr
+    path = strongest_path(result.parts["model"])
+    strongest = tr("sum.csi.path", path=path_label(path.name, tr),
+                   estimate=fmt.estimate(path["estimate"]),
+                   ci=ctx.interval(path["lower"], path["upper"]))
+    idx = result.parts["indices"]
+    if idx is None or "SAT" not in idx.index:
+        return [tr("sum.csi.paths_only", path=strongest, n=fmt.count(result.n_used))]
+    sat = idx.loc["SAT"]
+    return [tr("sum.csi.index", index=fmt.index_value(sat["estimate"]),
+               ci=ctx.interval(sat["lower"], sat["upper"], fmt.index_value),
+               n=fmt.count(result.n_used), path=strongest)]
+
+
+def _dynamics(result: SectionResult, ctx: ReportContext) -> list[str]:
+    s = result.parts["model"].summary.loc[result.parts["equation"]]
+    lam, gam = s.loc["lambda"], s.loc["gamma"]
+    return [ctx.tr("sum.dyn", carry=fmt.estimate(lam["estimate"]),
+                   carry_ci=ctx.interval(lam["lower"], lam["upper"]),
+                   gap=fmt.estimate(gam["estimate"]),
+                   gap_ci=ctx.interval(gam["lower"], gam["upper"]),
+                   n=fmt.count(result.n_used))]
+
+
+def _recovery(result: SectionResult, ctx: ReportContext) -> list[str]:
+    from ..dynamics.report_section import verdict_sentence
+
+    model = result.parts["model"]
+    verdicts = " ".join(verdict_sentence(model, str(o), ctx) for o in model.verdicts_.index)
+    return [ctx.tr("sum.rec", verdicts=verdicts, n=fmt.count(result.n_used))]
+
+
+_WRITERS = {"kano": _kano, "satisfaction": _satisfaction, "servqual": _servqual, "csi": _csi,
+            "loyalty": _loyalty, "nps": _nps, "dynamics": _dynamics, "recovery": _recovery,
             "purchase": _purchase}
 
 
@@ -103,8 +149,10 @@ def findings(results: dict[str, SectionResult], ctx: ReportContext) -> list[str]
     for name, writer in _WRITERS.items():
         if name in results:
             out.extend(writer(results[name], ctx))
+    # the optional sections (SERVQUAL, index, panel, recovery) need data most studies do
+    # not collect: left out, they are named in the methods appendix only
     left_out = [ctx.tr(f"section.{name}") for name, plan in ctx.study.sections.items()
-                if not plan.runs]
+                if not plan.runs and name not in OPTIONAL_SECTIONS]
     if left_out:
         out.append(ctx.tr("sum.left_out", sections=ctx.tr("fmt.list_sep").join(left_out)))
     return out

@@ -1,13 +1,12 @@
 """Satisfaction on expectation and experience: practitioner formulas (difference, ratio),
 polynomial regression and response surface analysis, asymmetry, zones and what-if.
 
-Main entry point: :class:`SatisfactionRegression`. ``client_section`` draws the
+Main entry point: :class:`SatisfactionRegression`. ``report_section`` holds the
 satisfaction section of the client-study report.
 """
 
 from .models import MODELS
 from .regression import SatisfactionRegression, Verdict
-from .report_section import client_section
 from .zones import DEFAULT_CUTS, ZONES
 
 __all__ = [
@@ -16,5 +15,4 @@ __all__ = [
            "ZONES",
            "SatisfactionRegression",
            "Verdict",
-           "client_section",
 ]

@@ -3,8 +3,8 @@ importance-performance analysis and penalty-reward contrast analysis.
 
 Public names: :class:`ServqualGaps`, :class:`FiveGapModel`,
 :class:`ImportancePerformance`, :class:`PenaltyReward`, :func:`compare_with_kano`,
-:func:`difference_score_reliability`, :func:`classic_dimensions`; ``client_section``
-draws the service-quality section of the client-study report.
+:func:`difference_score_reliability`, :func:`classic_dimensions`; ``report_section``
+holds the service-quality section of the client-study report.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from ._inputs import CLASSIC_DIMENSIONS, classic_dimensions
 from .reliability import difference_score_reliability
 
 __all__ = ["CLASSIC_DIMENSIONS", "FiveGapModel", "ImportancePerformance", "PenaltyReward",
-           "ServqualGaps", "classic_dimensions", "client_section", "compare_with_kano",
+           "ServqualGaps", "classic_dimensions", "compare_with_kano",
            "difference_score_reliability"]
 
 _LAZY = {"ServqualGaps": "gaps", "FiveGapModel": "five_gap",
          "ImportancePerformance": "ipa", "PenaltyReward": "penalty_reward",
-         "compare_with_kano": "penalty_reward", "client_section": "report_section"}
+         "compare_with_kano": "penalty_reward"}
 
 
 def __getattr__(name: str) -> Any:

@@ -1,181 +1,173 @@
 """The service-quality section of the client-study report.
 
-:func:`section_content` computes what to show (tables with captions, figures, notes) and
-returns it, so it can be tested and reused; :func:`client_section` displays it through
-the escaping display helpers, like the other report sections. The section runs when the
-report parameters declare the SERVQUAL batteries:
+The section runs when the report parameters declare the SERVQUAL batteries:
 
 - ``servqual_items``: item -> [expectation column, perception column] (or [desired,
   adequate, perceived]);
 - ``servqual_dimensions``: dimension -> items, or ``"classic"`` (22 items in order);
 - optional ``servqual_overall`` (overall quality column), ``servqual_importance``
-  (dimension -> points column), ``weight_column``, ``scale_min`` / ``scale_max``,
-  ``n_boot`` and ``random_state``.
+  (dimension -> points column); the report's ``weight_column``, answer scale, ``n_boot``
+  and ``random_state`` apply.
+
+:func:`compute` fits :class:`~expectlab.servqual.ServqualGaps` on a prepared study,
+:func:`show` presents the gaps per dimension with their intervals, the overall score,
+the reliability of the gap scores and (with an overall rating) the SERVPERF comparison.
 """
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
-from .._errors import FragileResultWarning, InputError
-
-__all__ = ["SectionContent", "section_content", "client_section"]
+__all__ = ["compute", "show", "fit_model", "largest_gap"]
 
 
-@dataclass
-class SectionContent:
-    """What the section shows, in order: ``blocks`` of ("note", text, kind),
-    ("table", caption, DataFrame) or ("figure", caption, Figure)."""
-
-    title: str
-    blocks: list[tuple[str, Any, Any]] = field(default_factory=list)
-
-    def note(self, text: str, kind: str = "info") -> None:
-        self.blocks.append(("note", text, kind))
-
-    def table(self, caption: str, table: pd.DataFrame) -> None:
-        self.blocks.append(("table", caption, table))
-
-    def figure(self, caption: str, fig: Any) -> None:
-        self.blocks.append(("figure", caption, fig))
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        return {c: t for kind, c, t in self.blocks if kind == "table"}
-
-    def notes(self) -> list[str]:
-        return [t for kind, t, _ in self.blocks if kind == "note"]
+def _answer_scale(study: Any, columns: list[str]) -> tuple[float, float]:
+    """The codebook's answer scale of the battery when it declares one for every item,
+    else the report's ``scale_min`` / ``scale_max``."""
+    declared = {study.study.scale_of(c) for c in columns}
+    if len(declared) == 1 and None not in declared:
+        lo, hi = declared.pop()
+        return float(lo), float(hi)
+    return float(study.params["scale_min"]), float(study.params["scale_max"])
 
 
-def section_content(data: Any, params: dict[str, Any]) -> SectionContent | None:
-    """Compute the service-quality section; None when the parameters declare no batteries.
-
-    Examples
-    --------
-    >>> import warnings; warnings.simplefilter("ignore")
-    >>> from expectlab.simulate.servqual import simulate_servqual
-    >>> sim = simulate_servqual(n=200, random_state=1)
-    >>> content = section_content(sim.data, {"servqual_items": sim.items,
-    ...     "servqual_dimensions": sim.dimensions, "servqual_overall": "overall_quality",
-    ...     "scale_min": 1, "scale_max": 7})
-    >>> "Gap per dimension (perception minus expectation)" in content.tables()
-    True
-    """
-    import matplotlib.pyplot as plt
-
+def fit_model(study: Any, *, n_boot: int) -> Any:
+    """:class:`~expectlab.servqual.ServqualGaps` fitted on a prepared study's parameters."""
     from .gaps import ServqualGaps
 
-    items = params.get("servqual_items")
-    if not items:
-        return None
-    content = SectionContent("Service quality: perceptions against expectations")
-    lo, hi = params.get("scale_min"), params.get("scale_max")
-    scale: tuple[float, float] | Literal["infer"] = (
-        "infer" if lo is None or hi is None else (lo, hi))
-    weight = params.get("weight_column") or None
-    frame = getattr(data, "data", data)
-    if weight is not None and isinstance(frame, pd.DataFrame) and weight not in frame.columns:
-        weight = None
-    overall = params.get("servqual_overall") or None
-    model = ServqualGaps(scale=scale, n_boot=int(params.get("n_boot") or 0),
+    params = study.params
+    items = {str(k): tuple(v) for k, v in params["servqual_items"].items()}
+    scale = _answer_scale(study, [c for v in items.values() for c in v])
+    model = ServqualGaps(scale=scale, n_boot=int(n_boot),
                          random_state=params.get("random_state"))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", FragileResultWarning)
-        try:
-            model.fit(data, items=items, dimensions=params.get("servqual_dimensions"),
-                      overall=overall, importance=params.get("servqual_importance") or None,
-                      weights=weight)
-        except InputError as exc:
-            content.note(f"The service-quality analysis could not be run on these data: "
-                         f"{exc}", kind="warning")
-            return content
-    three = model.format_ == "three-column"
-    content.note(
-        "SERVQUAL compares what customers expect with what they perceive, item by item, "
-        "grouped into dimensions. A negative gap means the service falls short of "
-        f"expectations. Based on {model.n_obs_} respondents"
-        + (" weighted by the survey weights." if model.weights_ else "."))
-    if model.scale_inferred_:
-        content.note("The answer scale was not declared; it was inferred from the observed "
-                     f"answers ({model.scale_[0]:g} to {model.scale_[1]:g}).", kind="warning")
+    return model.fit(study.data, items=items, dimensions=params.get("servqual_dimensions"),
+                     overall=params.get("servqual_overall") or None,
+                     importance=params.get("servqual_importance") or None,
+                     weights=params.get("weight_column") or None)
+
+
+def _headline(model: Any) -> str:
+    return "MSS" if model.format_ == "three-column" else "P - E"
+
+
+def dimension_gaps(model: Any) -> pd.DataFrame:
+    """The headline gap per dimension (P - E, or MSS for three columns)."""
+    return model.summary.loc[(_headline(model), "dimension")]
+
+
+def largest_gap(model: Any) -> pd.Series:
+    """The dimension whose gap is largest in size (named by the Series' ``name``)."""
+    gaps = dimension_gaps(model)
+    return gaps.loc[gaps["estimate"].abs().idxmax()]
+
+
+def compute(study: Any) -> Any:
+    """Fit the service-quality section of a prepared study
+    (:func:`expectlab.report.prepare_study`); its inputs were checked by the pre-flight."""
+    from ..report.context import SectionResult, collect_warnings
+
+    result = SectionResult("servqual", model="model.servqual")
+    with collect_warnings(result.warnings):
+        model = fit_model(study, n_boot=int(study.params["n_boot"]))
+    rel = model.reliability_
+    low = rel.index[(rel["difference_reliability"] < model.min_reliability)
+                    | (rel["alpha_gap"] < model.min_reliability)].tolist()
+    # the reliability warning is said in the report's words below, not in the model's
+    result.warnings[:] = [w for w in result.warnings if "reliability" not in w]
+    result.n_used = int(model.n_obs_)
     if len(model.excluded_):
-        content.note(f"{len(model.excluded_)} respondents were left out: "
-                     + "; ".join(f"{n} {r}" for r, n in
-                                 model.excluded_["reason"].value_counts().items()) + ".")
-    headline = "MSS" if three else "P - E"
-    dims = model.summary.loc[(headline, "dimension"),
-                             ["estimate", "lower", "upper", "p", "n"]]
-    content.table("Gap per dimension (perception minus desired service)" if three else
-                  "Gap per dimension (perception minus expectation)", dims)
-    content.table("Overall service-quality score (mean of the dimension gaps, and weighted "
-                  "by importance)",
-                  model.summary.loc[(headline, "overall"), ["estimate", "lower", "upper"]])
+        result.excluded = {str(k): int(v) for k, v in
+                           model.excluded_["reason"].value_counts().items()}
+    result.parts.update(model=model, low_reliability=[str(d) for d in low])
+    return result
+
+
+def show(result: Any, ctx: Any) -> None:
+    """Show the service-quality section of the client report."""
+    import matplotlib.pyplot as plt
+
+    from ..report import blocks
+    from ..report import formatting as fmt
+    from ..report.context import relabel
+
+    tr = ctx.tr
+    model = result.parts["model"]
+    three = model.format_ == "three-column"
+    ctx.heading("servqual")
+    blocks.paragraph(tr("sq.intro", n=fmt.count(result.n_used)))
+    if model.scale_inferred_:
+        ctx.caution(tr("sq.scale_inferred", low=f"{model.scale_[0]:g}",
+                       high=f"{model.scale_[1]:g}"))
+    if result.excluded:
+        blocks.paragraph(tr("sq.excluded", n=fmt.count(sum(result.excluded.values()))))
+    ctx.show_warnings(result)
+    dims = dimension_gaps(model)
+    blocks.table(pd.DataFrame({
+        tr("sq.col.dimension"): [str(d) for d in dims.index],
+        tr("sq.col.gap"): [fmt.estimate(v) for v in dims["estimate"]],
+        tr("col.ci"): [ctx.interval(lo, hi) for lo, hi in zip(dims["lower"], dims["upper"],
+                                                               strict=True)],
+        tr("col.p"): [fmt.p_value(v) for v in dims["p"]],
+        tr("col.n"): [fmt.count(v) for v in dims["n"]],
+    }), tr("sq.table.gaps_three" if three else "sq.table.gaps"))
+    overall = model.summary.loc[(_headline(model), "overall")]
+    blocks.table(pd.DataFrame({
+        tr("sq.col.score"): [tr("sq.overall.weighted") if "weighted" in str(i)
+                             and "unweighted" not in str(i) else tr("sq.overall.mean")
+                             for i in overall.index],
+        tr("col.estimate"): [fmt.estimate(v) for v in overall["estimate"]],
+        tr("col.ci"): [ctx.interval(lo, hi) for lo, hi in
+                       zip(overall["lower"], overall["upper"], strict=True)],
+    }), tr("sq.table.overall"))
     fig, ax = plt.subplots(figsize=(7, 4))
     model.plot_gaps(ax=ax)
-    content.figure("Gaps per dimension with 95% intervals", fig)
-    if three and model.zone_ is not None:  # the zone exists for three columns only
-        zone = model.zone_.loc["dimension", ["below", "within", "above", "inverted"]]
-        content.table("Share of respondents below, within and above the zone of tolerance",
-                      zone)
+    relabel(ax, title=tr("sq.fig.title"))
+    ctx.figure(fig, tr("sq.fig.title"), tr("sq.fig.alt"))
+    if three and model.zone_ is not None:
+        zone = model.zone_.loc["dimension"]
+        blocks.table(pd.DataFrame({
+            tr("sq.col.dimension"): [str(d) for d in zone.index],
+            tr("sq.col.below"): [fmt.share(v) for v in zone["below"]],
+            tr("sq.col.within"): [fmt.share(v) for v in zone["within"]],
+            tr("sq.col.above"): [fmt.share(v) for v in zone["above"]],
+            tr("col.n"): [fmt.count(v) for v in zone["n"]],
+        }), tr("sq.table.zone"))
     if model.importance_ is not None:
-        content.table("Importance weights of the dimensions",
-                      model.importance_[["share", "source"]])
-    rel = model.reliability_[["n_items", "alpha_perception", "alpha_gap", "corr_pe",
-                              "difference_reliability"]]
-    content.table("Reliability of the gap scores (Cronbach's alpha of the gap items and "
-                  "the reliability of the difference score)", rel)
-    content.note(model.reliability_warning(),
-                 kind="warning" if any(issubclass(w.category, FragileResultWarning)
-                                       and "reliability" in str(w.message) for w in caught)
-                 else "info")
-    # both exist with an overall rating (the comparison also needs enough respondents)
-    if model.servperf_ is not None and model.difference_tests_ is not None:
-        content.table("Does perception alone (SERVPERF) explain overall quality as well as "
-                      "the gap (SERVQUAL)? Higher adjusted R2 and lower AIC are better",
-                      model.servperf_[["r2", "adj_r2", "aic", "delta_aic"]])
+        imp = model.importance_
+        stated = imp["source"].astype(str).str.contains("stated")
+        blocks.table(pd.DataFrame({
+            tr("sq.col.dimension"): [str(d) for d in imp.index],
+            tr("col.share"): [fmt.share(v) for v in imp["share"]],
+            tr("sq.col.source"): [tr("sq.source.stated") if s else tr("sq.source.derived")
+                                  for s in stated],
+        }), tr("sq.table.importance"))
+    rel = model.reliability_
+    blocks.table(pd.DataFrame({
+        tr("sq.col.dimension"): [str(d) for d in rel.index],
+        tr("profile.col.items"): [fmt.count(v) for v in rel["n_items"]],
+        tr("sq.col.alpha_perception"): [fmt.estimate(v) for v in rel["alpha_perception"]],
+        tr("sq.col.alpha_gap"): [fmt.estimate(v) for v in rel["alpha_gap"]],
+        tr("sq.col.difference_reliability"): [fmt.estimate(v)
+                                              for v in rel["difference_reliability"]],
+    }), tr("sq.table.reliability"))
+    low = result.parts["low_reliability"]
+    if low:
+        ctx.caution(tr("sq.reliability_low", dimensions=tr("fmt.list_sep").join(low)))
+    blocks.paragraph(tr("sq.difference_scores"))
+    if model.servperf_ is not None:
+        sp = model.servperf_
+        names = [tr("sq.model.servperf") if "SERVPERF" in str(i) else tr("sq.model.servqual")
+                 if "SERVQUAL" in str(i) else tr("sq.model.full") for i in sp.index]
+        blocks.table(pd.DataFrame({
+            tr("sat.col.model"): names,
+            tr("sat.col.r2"): [fmt.estimate(v) for v in sp["r2"]],
+            tr("sat.col.adj_r2"): [fmt.estimate(v) for v in sp["adj_r2"]],
+            tr("sat.col.delta_aic"): [fmt.aic(v) for v in sp["delta_aic"]],
+        }), tr("sq.table.servperf"))
         tests = model.difference_tests_
-        rejected = tests.index[~tests["difference_adequate"]].tolist()
-        content.table("Response-surface test of the gap formula per dimension (a small p "
-                      "means overall quality does not depend on P - E alone)",
-                      tests[["n", "statistic", "p", "difference_adequate"]])
-        content.note(
-            "The gap formula is rejected for " + ", ".join(map(str, rejected)) + "."
-            if rejected else "The gap formula is not rejected for any dimension (with few "
-            "respondents this may only mean the test had little power).")
-    for w in caught:
-        if issubclass(w.category, FragileResultWarning) and "reliability" not in str(
-                w.message):
-            content.note(str(w.message), kind="warning")
-    return content
-
-
-def client_section(data: Any, params: dict[str, Any]) -> bool:
-    """Display the service-quality section; return True when shown, False when skipped.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame or Study
-        The survey after reading.
-    params : dict
-        Report parameters (see the module docstring); the section is skipped when
-        ``servqual_items`` is missing or empty.
-    """
-    from .._display import heading, note, show_figure, show_table
-
-    content = section_content(data, params)
-    if content is None:
-        return False
-    heading(content.title)
-    shown = False
-    for kind, first, second in content.blocks:
-        if kind == "note":
-            note(first, kind=second)
-        elif kind == "table":
-            show_table(second, decimals=3, caption=first)
-            shown = True
-        else:
-            show_figure(second)
-    return shown
+        rejected = [str(d) for d in tests.index[~tests["difference_adequate"].astype(bool)]]
+        blocks.paragraph(tr("sq.difference_rejected",
+                            dimensions=tr("fmt.list_sep").join(rejected)) if rejected
+                         else tr("sq.difference_kept"))

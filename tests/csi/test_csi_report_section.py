@@ -8,7 +8,7 @@ import pytest
 
 import expectlab
 from expectlab import InputError
-from expectlab.csi.report_section import client_section, csi_tables
+from expectlab.csi.report_section import csi_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,11 +60,29 @@ def test_missing_scales_explained(survey):
         csi_tables(study)
 
 
-def test_client_section_shows_and_skips(survey, capsys):
-    assert client_section(survey, {"n_boot": 50, "random_state": 1,
-                                   "weight_column": "weight"}) is True
-    out = capsys.readouterr().out
-    assert "IPython.core.display.HTML" in out or "<" in out
-    data = survey.data.drop(columns=["trust_1", "trust_2"])
-    study = expectlab.Study.from_frame(data, {"scales": {"satisfaction": ["sat_1", "sat_2"]}})
-    assert client_section(study, {"n_boot": 50}) is False
+def test_report_section_compute_and_show(monkeypatch):
+    """The chain on the bundled example through prepare_study: the same paths as
+    csi_tables, shown in the report's words; a missing required scale is an error."""
+    from expectlab.csi.report_section import compute, show, strongest_path
+    from expectlab.report import DEFAULT_PARAMETERS, prepare_study
+    from expectlab.report.context import ReportContext
+    from tests.report._studies import shown_text
+
+    params = {**DEFAULT_PARAMETERS, "data_path": str(ROOT / "data" / "client_survey.sav"),
+              "csi_model": "chain", "n_boot": 20, "random_state": 1}
+    study = prepare_study(params)
+    assert study.runs("csi")
+    result = compute(study)
+    model = result.parts["model"]
+    direct = csi_tables(study.study, n_boot=0, weights="weight")["model"]
+    assert list(model.summary.index) == list(direct.summary.index)
+    assert model.summary["estimate"].to_numpy() == pytest.approx(
+        direct.summary["estimate"].to_numpy())
+    assert strongest_path(model).name == "SAT -> TRUST"
+    out = shown_text(monkeypatch)
+    show(result, ReportContext(study))
+    text = "\n".join(out)
+    assert "Satisfaction → Trust" in text and "Paths with 95% bootstrap intervals" in text
+    assert "Satisfaction → loyalty for customers with low" in text
+    with pytest.raises(InputError, match=r"csi_constructs \(TRUST\): 'trust_9'"):
+        prepare_study({**params, "csi_constructs": {"TRUST": ["trust_1", "trust_9"]}})

@@ -7,7 +7,6 @@ import filecmp
 import numpy as np
 import pytest
 
-from expectlab.dynamics import client_section, recovery_section
 from expectlab.simulate.dynamics import (
     simulate_expectation_panel,
     simulate_recovery,
@@ -16,50 +15,73 @@ from expectlab.simulate.dynamics import (
 from tests.conftest import DATA
 
 
-@pytest.fixture
-def shown(monkeypatch):
-    """Collect the HTML the section displays instead of rendering it."""
-    out: list[str] = []
-    import expectlab._display as display
+def test_dynamics_section_for_a_panel(monkeypatch, tmp_path):
+    from expectlab.dynamics import ExpectationUpdating
+    from expectlab.dynamics.report_section import compute, show
+    from expectlab.report.context import ReportContext
+    from expectlab.report.summary import findings
+    from tests.report._studies import prepared, shown_text
 
-    monkeypatch.setattr(display, "_display_html", out.append)
-    monkeypatch.setattr(display, "show_figure", lambda fig: out.append("<figure>"))
-    import expectlab.dynamics.report_section as section
-
-    monkeypatch.setattr(section, "show_figure", lambda fig: out.append("<figure>"))
-    return out
-
-
-def test_dynamics_section_shown_for_a_panel(shown):
     data = simulate_expectation_panel(250, waves=4, random_state=1).data
-    params = {"id_column": "customer", "wave_column": "wave", "promise_column": "promise",
-              "loyalty_column": "loyal", "scale_min": 1, "scale_max": 7, "n_boot": 5,
-              "random_state": 1, "weight_column": "weight"}
-    assert client_section(data, params) is True
-    text = "\n".join(shown)
-    assert "lambda" in text and "Who left the panel" in text
-    assert "under-promise, over-deliver" in text
+    study = prepared(data, tmp_path, id_column=None, panel_id="customer", panel_wave="wave",
+                     panel_expectation="expectation", panel_experience="experience",
+                     panel_satisfaction="satisfaction", panel_promise="promise",
+                     panel_loyalty="loyal", n_boot=5, random_state=1)
+    assert study.runs("dynamics") and not study.runs("recovery")
+    result = compute(study)
+    direct = ExpectationUpdating(scale=(1, 7)).fit(
+        data, id="customer", wave="wave", expectation="expectation",
+        experience="experience", satisfaction="satisfaction", drivers=["promise"],
+        weights="weight")
+    lam = direct.summary.loc[("expectation", "lambda"), "estimate"]
+    assert result.parts["model"].summary.loc[("expectation", "lambda"), "estimate"] == \
+        pytest.approx(lam)
+    ctx = ReportContext(study)
+    out = shown_text(monkeypatch)
+    show(result, ctx)
+    text = "\n".join(out)
+    assert "lambda: carry-over" in text and "Who left the panel" in text
+    assert "What promises cost" in text
+    assert any(f"weight {lam:.2f}" in line for line in findings({"dynamics": result}, ctx))
 
 
-def test_dynamics_section_skipped_without_a_panel(shown):
+def test_dynamics_section_needs_a_whole_panel(tmp_path):
+    from expectlab import InputError
+    from tests.report._studies import prepared
+
     data = simulate_expectation_panel(100, waves=4, random_state=1).data
-    assert client_section(data, {"scale_min": 1, "scale_max": 7}) is False
+    with pytest.raises(InputError, match="needs panel_id, panel_experience as well"):
+        prepared(data, tmp_path, id_column=None, panel_wave="wave",
+                 panel_expectation="expectation")
     one_wave = data[data["wave"] == 1]
-    params = {"id_column": "customer", "wave_column": "wave", "scale_min": 1,
-              "scale_max": 7}
-    assert client_section(one_wave, params) is False
-    assert "single wave" in "\n".join(shown)
+    with pytest.raises(InputError, match="expectation dynamics .*single wave"):
+        prepared(one_wave, tmp_path, id_column=None, panel_id="customer",
+                 panel_wave="wave", panel_expectation="expectation",
+                 panel_experience="experience")
 
 
-def test_recovery_section(shown):
+def test_recovery_section(monkeypatch, tmp_path):
+    from expectlab.dynamics import ServiceRecovery
+    from expectlab.dynamics.report_section import compute_recovery, show_recovery
+    from expectlab.report.context import ReportContext
+    from tests.report._studies import prepared, shown_text
+
     data = simulate_recovery(400, paradox=0.3, random_state=2).data
-    params = {"failure_column": "failure", "recovered_column": "recovered",
-              "handling_column": "handling", "loyalty_column": "loyal"}
-    assert recovery_section(data, params) is True
-    assert recovery_section(data, {}) is False
-    text = "\n".join(shown)
-    assert "Hedges g" in text and "recovered vs no failure" in text
-
+    study = prepared(data, tmp_path, id_column="respondent", recovery_failure="failure",
+                     recovery_recovered="recovered", recovery_handling="handling",
+                     loyalty_outcome="loyal", recovery_outcomes=None)
+    # no outcomes given: the satisfaction column and the loyalty outcome
+    assert study.params["recovery_outcomes"] == ["satisfaction", "loyal"]
+    result = compute_recovery(study)
+    direct = ServiceRecovery().fit(data, outcomes=["satisfaction", "loyal"],
+                                   failure="failure", recovered="recovered",
+                                   handling="handling", weights="weight")
+    g = direct.summary.loc[("satisfaction", "recovered vs no failure"), "estimate"]
+    out = shown_text(monkeypatch)
+    show_recovery(result, ReportContext(study))
+    text = "\n".join(out)
+    assert f"g = {g:.2f}" in text
+    assert "Recovered minus no failure at each rating" in text
 
 def test_example_panel_regenerates_byte_identically(tmp_path):
     for path in write_examples(tmp_path):

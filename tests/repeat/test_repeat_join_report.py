@@ -1,6 +1,5 @@
 """Survey link, plots and the client-report section."""
 
-import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -8,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from expectlab import FragileResultWarning, InputError, _display
+from expectlab import FragileResultWarning, InputError
 from expectlab.repeat import (
     BetaGeo,
     ParetoNBD,
@@ -21,7 +20,6 @@ from expectlab.repeat import (
     plot_cumulative_tracking,
     summarise_transactions,
 )
-from expectlab.repeat.report_section import client_section
 from expectlab.simulate.repeat import simulate_client_transactions
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -132,71 +130,3 @@ def test_plots_return_labelled_axes(linked):
     uneven.iloc[0, uneven.columns.get_loc("duration_holdout")] = 1.0
     with pytest.raises(InputError, match="one holdout period"):
         calibration_holdout_table(model, uneven)
-
-
-# -- the client-report section ------------------------------------------------------------
-@pytest.fixture
-def shown(monkeypatch):
-    out: list[str] = []
-    monkeypatch.setattr(_display, "_display_html", out.append)
-    monkeypatch.setattr(_display, "show_figure", lambda fig: (out.append("<figure>"),
-                                                              plt.close(fig)))
-    return out
-
-
-def _survey():
-    rng = np.random.default_rng(10)
-    return pd.DataFrame({"respondent_id": np.arange(1, 601),
-                         "segment": np.where(rng.random(600) < 0.3, "<script>alert(1)</script>",
-                                             "Private"),
-                         "satisfaction": rng.normal(5, 1, 600)})
-
-
-PARAMS = {"id_column": "respondent_id", "segment_column": "segment",
-          "transactions_path": str(DATA / "client_transactions.csv"),
-          "transactions_customer": "customer_id", "transactions_date": "date",
-          "transactions_amount": "amount", "random_state": 1, "n_boot": 100}
-
-
-def test_section_skipped_without_transactions(shown):
-    for value in (None, ""):
-        shown.clear()
-        assert client_section(_survey(), {**PARAMS, "transactions_path": value}) is False
-        assert len(shown) == 1 and "skipped" in shown[0]
-
-
-@pytest.mark.slow
-def test_section_runs_and_escapes_labels(shown):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # every warning must become a note in the report
-        assert client_section(_survey(), PARAMS) is True
-    text = "\n".join(shown)
-    assert "<script>" not in text and "&lt;script&gt;" in text
-    assert text.count("<figure>") == 2
-    assert "Satisfaction and behaviour" in text and "P(active)" in text
-    assert "expected spend, next 12 months" in text
-
-
-def test_section_turns_input_errors_into_a_note(shown, tmp_path):
-    bad = tmp_path / "log.csv"
-    pd.DataFrame({"customer_id": [1, 2], "date": ["2024-01-01", "never"]}).to_csv(bad,
-                                                                                  index=False)
-    assert client_section(_survey(), {**PARAMS, "transactions_path": str(bad),
-                                      "transactions_amount": None}) is False
-    assert "could not be completed" in shown[-1] and "do not parse" in shown[-1]
-    shown.clear()
-    assert client_section(_survey().drop(columns="respondent_id"), PARAMS) is False
-    assert "no id column" in shown[-1]
-
-
-@pytest.mark.slow
-def test_section_counts_repeated_rows_and_shows_fragile_notes(shown, tmp_path):
-    log = pd.read_csv(DATA / "client_transactions.csv")
-    path = tmp_path / "log.csv"
-    pd.concat([log, log.iloc[:3]]).to_csv(path, index=False)
-    survey = _survey().drop(columns="satisfaction").iloc[:40]
-    assert client_section(survey, {**PARAMS, "transactions_path": str(path)}) is True
-    text = "\n".join(shown)
-    assert "3 transaction rows repeat another row exactly" in text
-    assert "no satisfaction score" in text
-    assert "<td>40.0</td>" in text  # the outlook table counts the 40 surveyed customers

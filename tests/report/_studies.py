@@ -84,3 +84,74 @@ def chinese(folder: Path, n: int = 300, seed: int = 11) -> tuple[Path, list[str]
               "--param", "satisfaction_items=[]", "--param", "n_boot=60",
               "--param", "study_title=客户满意度研究 2025"]
     return path, params
+
+
+def optional_sections(folder: Path, n: int = 300, seed: int = 3) -> tuple[Path, list[str]]:
+    """SERVQUAL batteries, ECSI items and service-failure flags in one file, made by the
+    simulators, with a codebook declaring the answer scales; and the parameters that
+    switch the three optional sections on."""
+    import json
+
+    from expectlab.simulate.csi import simulate_csi
+    from expectlab.simulate.dynamics import simulate_recovery
+    from expectlab.simulate.servqual import simulate_servqual
+
+    sq = simulate_servqual(n=n, random_state=seed)
+    csi = simulate_csi(n=n, random_state=seed)
+    rec = simulate_recovery(n=n, random_state=seed)
+    frame = pd.concat([sq.data.reset_index(drop=True),
+                       csi.data.drop(columns="respondent_id").reset_index(drop=True),
+                       rec.data.drop(columns="respondent").reset_index(drop=True)], axis=1)
+    path = folder / "optional.csv"
+    frame.to_csv(path, index=False)
+    servqual_cols = [c for pair in sq.items.values() for c in pair] + ["overall_quality"]
+    lines = ["variables:"]
+    lines += [f"  {c}: {{scale: [1, 7]}}" for c in servqual_cols]
+    lines += [f"  {c}: {{scale: [1, 10]}}" for c in csi.data.columns if c != "respondent_id"]
+    lines += ["  satisfaction: {label: Satisfaction after the contact}",
+              "  loyal: {label: Stayed a customer}"]
+    (folder / "optional.codebook.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    params = ["--param", f"servqual_items={json.dumps({k: list(v) for k, v in sq.items.items()})}",
+              "--param", f"servqual_dimensions={json.dumps(sq.dimensions)}",
+              "--param", "servqual_overall=overall_quality",
+              "--param", f"servqual_importance={json.dumps(sq.importance)}",
+              "--param", "csi_model=ECSI",
+              "--param", "recovery_failure=failure", "--param", "recovery_recovered=recovered",
+              "--param", "recovery_handling=handling",
+              "--param", 'recovery_outcomes=["satisfaction", "loyal"]',
+              "--param", "n_boot=60", "--param", "random_state=7"]
+    return path, params
+
+
+def cli_params(args: list[str]) -> dict:
+    """The ``--param`` arguments as a parameter dict (as the command reads them)."""
+    from expectlab.report import parse_parameter
+
+    return dict(parse_parameter(a) for a in args[1::2])
+
+
+def prepared(frame: pd.DataFrame, folder: Path, codebook: str | None = None, **params):
+    """``frame`` written to ``folder`` as a CSV (with an optional YAML codebook) and read
+    by :func:`~expectlab.report.prepare_study` with ``params`` over the defaults."""
+    from expectlab.report import DEFAULT_PARAMETERS, prepare_study
+
+    path = folder / "study.csv"
+    frame.to_csv(path, index=False)
+    extra = {}
+    if codebook is not None:
+        (folder / "study.codebook.yaml").write_text(codebook, encoding="utf-8")
+        extra["codebook_path"] = str(folder / "study.codebook.yaml")
+    return prepare_study({**DEFAULT_PARAMETERS, "data_path": str(path), **extra, **params})
+
+
+def shown_text(monkeypatch) -> list[str]:
+    """Collect the HTML the report's blocks display (figures as a marker)."""
+    import expectlab._display as display
+    from expectlab.report import blocks
+
+    out: list[str] = []
+    monkeypatch.setattr(display, "_display_html", lambda markup: out.append(str(markup)))
+    monkeypatch.setattr(blocks, "_show", out.append)
+    monkeypatch.setattr(blocks, "figure", lambda fig, caption, alt=None: out.append(
+        f"<figure>{caption}</figure>"))
+    return out

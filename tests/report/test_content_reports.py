@@ -1,6 +1,7 @@
 """Client reports through the command line: the bundled example, a study with only
 satisfaction items and hostile text everywhere, a Chinese study, a missing explicit
-mapping. Each report takes about 15-30 s, so the runs are few and shared."""
+mapping. Each report takes about 15-30 s, so the runs are few and shared (the example's
+in conftest.py, also used by test_content_new_sections.py)."""
 
 from __future__ import annotations
 
@@ -46,13 +47,6 @@ def _section(text, start, end, *, last=False):
     """The text from heading ``start`` to ``end`` (``last``: past the contents' entry)."""
     at = text.rindex(start) if last else text.index(start)
     return text[at:text.index(end, at)]
-
-
-@pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    return _run(tmp_path_factory, "example", [
-        "--data", str(DATA / "client_survey.sav"),
-        "--param", f"transactions_path={DATA / 'client_transactions.csv'}"])
 
 
 @pytest.fixture(scope="module")

@@ -54,7 +54,8 @@ def test_satisfaction_only_file_leaves_the_other_sections_out(tmp_path):
                            "experience_items": ["p1", "p2"],
                            "satisfaction_items": ["s1", "s2"], "scale_max": 5})
     runs = {name: plan.runs for name, plan in study.sections.items()}
-    assert runs == {"kano": False, "satisfaction": True, "loyalty": False, "nps": False,
+    assert runs == {"kano": False, "satisfaction": True, "servqual": False, "csi": False,
+                    "loyalty": False, "nps": False, "dynamics": False, "recovery": False,
                     "purchase": False}
     reasons = {name: [r.key for r in plan.reasons] for name, plan in study.sections.items()}
     assert reasons["kano"] == ["reason.pair_absent"] * 4

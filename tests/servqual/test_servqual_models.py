@@ -10,8 +10,6 @@ import pandas as pd
 import pytest
 
 from expectlab import FiveGapModel, ImportancePerformance, PenaltyReward, compare_with_kano
-from expectlab.servqual import client_section
-from expectlab.servqual.report_section import section_content
 
 
 def test_five_gaps_recover_truth(two):
@@ -115,24 +113,40 @@ def test_ipa_quadrants(attrs):
     assert reg.quadrants_["quadrant_probability"].isna().all()
 
 
-def test_report_section_content_and_display(two, three):
-    params = {"servqual_items": two.items, "servqual_dimensions": two.dimensions,
+def test_report_section_compute_and_show(two, three, tmp_path, monkeypatch):
+    from expectlab import InputError
+    from expectlab.report.context import ReportContext
+    from expectlab.servqual import ServqualGaps
+    from expectlab.servqual.report_section import compute, largest_gap, show
+    from tests.report._studies import prepared, shown_text
+
+    items = {k: list(v) for k, v in two.items.items()}
+    params = {"servqual_items": items, "servqual_dimensions": two.dimensions,
               "servqual_overall": "overall_quality", "servqual_importance": two.importance,
-              "scale_min": 1, "scale_max": 7}
-    content = section_content(two.data, params)
-    tables = content.tables()
-    assert "Gap per dimension (perception minus expectation)" in tables
-    assert any("SERVPERF" in c for c in tables)
-    assert any("Peter, Churchill & Brown 1993" in n for n in content.notes())
-    assert section_content(two.data, {}) is None
-    assert client_section(two.data, params) is True
-    assert client_section(two.data, {"servqual_items": None}) is False
-    zone = section_content(three.data, {"servqual_items": three.items,
-                                        "servqual_dimensions": three.dimensions,
-                                        "scale_min": 1, "scale_max": 7})
-    assert any("zone of tolerance" in c for c in zone.tables())
-    broken = section_content(two.data.drop(columns="per_rel1"), params)
-    assert any("could not be run" in n and "per_rel1" in n for n in broken.notes())
+              "n_boot": 20, "random_state": 1}
+    study = prepared(two.data, tmp_path, **params)
+    assert study.runs("servqual") and not study.runs("csi")
+    result = compute(study)
+    direct = ServqualGaps(scale=(1, 7), n_boot=0).fit(
+        two.data, items=two.items, dimensions=two.dimensions, overall="overall_quality",
+        importance=two.importance)
+    gap = largest_gap(result.parts["model"])
+    assert gap.name == largest_gap(direct).name
+    assert gap["estimate"] == pytest.approx(largest_gap(direct)["estimate"])
+    out = shown_text(monkeypatch)
+    show(result, ReportContext(study))
+    text = "\n".join(out)
+    assert "Gap per dimension (perception minus expectation)" in text
+    assert "SERVPERF" in text and "Reliability of the gap scores" in text
+    three_study = prepared(three.data, tmp_path, servqual_items={
+        k: list(v) for k, v in three.items.items()}, servqual_dimensions=three.dimensions,
+        n_boot=20)
+    out.clear()
+    show(compute(three_study), ReportContext(three_study))
+    assert "zone of tolerance" in "\n".join(out)
+    # an item mapped to a column the file lacks stops the report before it runs
+    with pytest.raises(InputError, match="per_rel1"):
+        prepared(two.data.drop(columns="per_rel1"), tmp_path, **params)
     plt.close("all")
 
 
