@@ -12,8 +12,18 @@ import pandas as pd
 from .._errors import FragileResultWarning, InputError
 from .._resample import check_random_state, percentile_interval, progress
 from .._results import Estimator, renamed_argument
-from ._counts import DSUM, FSUM, ISUM, IW, N_STATS, TOT, CountTable, bootstrap_table, count_table
-from ._counts import table_statistics
+from ._counts import (
+    DSUM,
+    FSUM,
+    ISUM,
+    IW,
+    N_STATS,
+    TOT,
+    CountTable,
+    bootstrap_table,
+    count_table,
+    table_statistics,
+)
 from ._data import Prepared, prepare
 from ._inputs import KanoInputs, kano_inputs
 from .classify import CATEGORIES
@@ -352,7 +362,6 @@ class KanoAnalysis(Estimator):
 
     def _compute(self, prep: Prepared) -> None:
         tab, _, index = self._count_table(prep)
-        n_groups = len(index)
         point = table_statistics(tab)
         n = tab.group_sums(np.ones(len(tab.group)))
         w_sum = tab.group_sums(tab.weight)
