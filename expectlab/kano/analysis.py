@@ -25,6 +25,7 @@ from ._counts import (
     table_statistics,
 )
 from ._data import Prepared, prepare
+from ._distributed import distributed_inputs, is_distributed, prepare_distributed
 from ._inputs import KanoInputs, kano_inputs
 from .classify import CATEGORIES
 from .statistics import aom_category, better_worse, category_strength, fong_test, modal_category
@@ -227,8 +228,12 @@ class KanoAnalysis(Estimator):
 
         Parameters
         ----------
-        data : pandas.DataFrame or Study
-            Tidy data, one row per respondent x attribute (x wave); see
+        data : pandas.DataFrame, Study, dask or pyspark DataFrame
+            Tidy data, one row per respondent x attribute (x wave). A Dask or Spark
+            DataFrame (long form, columns named, weights and importance as column
+            names) is counted inside its engine and gives the same results as the same
+            rows in memory (see :mod:`expectlab.kano._distributed`); ``excluded_`` then
+            has one row per excluded input row without its label. See
             :func:`expectlab.kano.reshape_wide` for wide exports. Or a
             :class:`~expectlab.Study`: when it declares Kano pairs (``kano_pairs``, a wide
             file with one row per respondent) and no column arguments are given, it is
@@ -259,22 +264,32 @@ class KanoAnalysis(Estimator):
         weights = renamed_argument("weight", weight, "weights", weights,
                                    owner="KanoAnalysis.fit")
         self._check_params()
-        inputs = kano_inputs(data, respondent=respondent, attribute=attribute,
-                             functional=functional, dysfunctional=dysfunctional, wave=wave,
-                             segment=segment, weights=weights, importance=importance,
-                             owner="KanoAnalysis")
-        self._fit_inputs(inputs)
+        if is_distributed(data):
+            inputs = distributed_inputs(data, respondent=respondent, attribute=attribute,
+                                        functional=functional, dysfunctional=dysfunctional,
+                                        wave=wave, segment=segment, weights=weights,
+                                        importance=importance)
+            prep = prepare_distributed(inputs, table=self.table, answer_set=self.answer_set)
+            self._fit_inputs(inputs, prep)
+        else:
+            inputs = kano_inputs(data, respondent=respondent, attribute=attribute,
+                                 functional=functional, dysfunctional=dysfunctional,
+                                 wave=wave, segment=segment, weights=weights,
+                                 importance=importance, owner="KanoAnalysis")
+            self._fit_inputs(inputs)
         self._warn()
         return self
 
-    def _fit_inputs(self, inputs: KanoInputs) -> Prepared:
+    def _fit_inputs(self, inputs: KanoInputs, prep: Prepared | None = None) -> Prepared:
         """Fit on resolved inputs; returns the prepared answers (kept by no one)."""
-        prep = prepare(inputs.frame, respondent=inputs.respondent,
-                       attribute=inputs.attribute, functional=inputs.functional,
-                       dysfunctional=inputs.dysfunctional, wave=inputs.wave,
-                       segment=inputs.segment, weights=inputs.weights,
-                       importance=inputs.importance, importance_scale=inputs.importance_scale,
-                       table=self.table, answer_set=self.answer_set)
+        if prep is None:
+            prep = prepare(inputs.frame, respondent=inputs.respondent,
+                           attribute=inputs.attribute, functional=inputs.functional,
+                           dysfunctional=inputs.dysfunctional, wave=inputs.wave,
+                           segment=inputs.segment, weights=inputs.weights,
+                           importance=inputs.importance,
+                           importance_scale=inputs.importance_scale,
+                           table=self.table, answer_set=self.answer_set)
         self._wave, self._segment = inputs.wave, inputs.segment
         self._importance = inputs.importance
         self._compute(prep)

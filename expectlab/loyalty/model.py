@@ -79,9 +79,13 @@ class LoyaltyModel(Estimator):
     random_state : int, Generator or None
         Seeds the folds, the boosting engine, the bootstraps and the permutations.
     n_jobs : int or None
-        Folds fitted in parallel with joblib (``None`` or 1 = sequential).
-    progress : bool
-        Show a progress bar for the dominance bootstrap.
+        Folds fitted (and their permutation importance computed) in parallel with
+        joblib (1 = sequential; ``None`` = sequential unless a joblib backend is active,
+        e.g. ``with joblib.parallel_backend("dask"):`` runs them on a Dask cluster).
+    progress : bool or None
+        Progress bars for the cross-validation folds, the metric, permutation and
+        dominance bootstraps (step by step). ``None`` (default): only when the output
+        is a terminal; ``True`` always; ``False`` never.
 
     Attributes
     ----------
@@ -167,7 +171,7 @@ class LoyaltyModel(Estimator):
         alpha: float = 0.05,
         random_state: int | np.random.Generator | None = None,
         n_jobs: int | None = None,
-        progress: bool = True,
+        progress: bool | None = None,
     ) -> None:
         self.engine = engine
         self.cv = cv
