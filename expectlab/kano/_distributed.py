@@ -160,9 +160,11 @@ def _count_respondents(data: Any, inputs: KanoInputs, keys: list[str],
                                            for i, k in enumerate(keys)])
         sub = sub.join(F.broadcast(renamed), on=cond, how="inner").select(
             inputs.respondent, *keys)
-        n_rows = sub.count()
-        n_pairs = sub.select(inputs.respondent, *group_keys).distinct().count()
-        n_resp = sub.select(inputs.respondent).distinct().count()
+        # one job: rows, distinct respondent x group pairs, distinct respondents
+        row = sub.agg(F.count(F.lit(1)).alias("rows"),
+                      F.countDistinct(inputs.respondent, *group_keys).alias("pairs"),
+                      F.countDistinct(inputs.respondent).alias("resp")).collect()[0]
+        n_rows, n_pairs, n_resp = row["rows"], row["pairs"], row["resp"]
     if int(n_pairs) != int(n_rows):
         raise InputError(
             f"{int(n_rows) - int(n_pairs)} rows repeat a respondent x attribute"
