@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._resample import iter_bootstrap_weights, percentile_interval, progress_bar
+from .._resample import iter_bootstrap_weights, percentile_interval
 from .engines import batched_logit
 
 __all__ = ["metric_table", "metric_values", "lift_table", "roc_auc", "pr_auc", "brier",
@@ -162,6 +162,8 @@ def metric_table(
         reps: dict[str, list[np.ndarray]] = {k: [] for k in point}
         # Keep chunks small: the calibration fits allocate (B, n, 2, 2) work arrays.
         chunk = max(1, min(n_boot, 2_000_000 // max(n, 1)))
+        from .._resample import progress_bar
+
         start = (float(point["calibration_slope"][0]), float(point["calibration_intercept"][0]))
         with progress_bar(n_boot, enabled=progress, desc="metric bootstrap") as bar:
             for Wb in iter_bootstrap_weights(n, n_boot, random_state, chunk_size=chunk,
