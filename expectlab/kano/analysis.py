@@ -123,7 +123,10 @@ class KanoAnalysis(Estimator):
         unweighted).
     replicates_ : dict or None
         Bootstrap replicates: ``"stats"`` (name -> array ``(n_boot, groups)``) and
-        ``"modal"`` (index of the modal category per replicate and group).
+        ``"modal"`` (index of the modal category per replicate and group). Each group's
+        replicates follow the respondent bootstrap exactly; groups are drawn
+        independently of each other (see Notes), so do not subtract the replicates of
+        two groups to compare them.
     n_obs_ : int
         Usable answer pairs. ``n_obs_ + len(excluded_)`` is the number of input rows
         (answer pairs: rows of long data, respondents x Kano pairs of a wide study).
@@ -136,6 +139,16 @@ class KanoAnalysis(Estimator):
     With survey weights the category columns hold weighted counts rescaled to sum to
     ``n``; Fong's test then uses Kish's effective sample size. Respondents are resampled
     as a whole, so the same id in several waves is treated as the same person.
+
+    The estimates come from a count table of distinct answer profiles per group (answer
+    codes, weight, importance), and the bootstrap resamples that table instead of the
+    rows: resampling the ``n`` respondents with replacement gives a group's profiles
+    multinomial counts ``Multinomial(n, (m_1, ..., m_K, n - n_g) / n)`` (``m_k``
+    respondents with profile ``k``, the last cell those who did not answer in the group),
+    which is exactly the distribution of the respondent bootstrap for every group, at a
+    cost independent of the number of respondents. The dependence between groups within
+    a replicate is not kept (see :mod:`expectlab.kano._counts`); every column of
+    ``summary`` is per group and unaffected.
 
     The fitted object keeps the result tables and the bootstrap replicates of the group
     statistics, not the input data: it pickles small and carries no answers of
