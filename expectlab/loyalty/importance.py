@@ -42,6 +42,39 @@ from .metrics import roc_auc
 __all__ = ["permutation_importance", "dominance_analysis", "subset_fits", "shapley_from_fits"]
 
 
+def _auc_many(y: np.ndarray, P: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Weighted ROC AUC of every prediction vector (rows of ``P``, shape ``(V, n)``) for
+    every weight row of ``W`` ``(B, n)``: shape ``(B, V)``; ties count one half.
+
+    Equal to :func:`expectlab.loyalty.metrics.roc_auc` per vector, computed on the
+    transposed weights ``(n, B)`` (transposed once for all vectors): sorting a vector's
+    respondents then moves whole contiguous rows, and the running sums run down the
+    rows for all replicates at once.
+    """
+    WT = np.ascontiguousarray(W.T)
+    wy = WT * y[:, None]
+    wn = WT - wy
+    den = wy.sum(axis=0) * wn.sum(axis=0)
+    out = np.empty((W.shape[0], P.shape[0]))
+    for v in range(P.shape[0]):
+        order = np.argsort(P[v], kind="mergesort")
+        ps = P[v][order]
+        starts = np.flatnonzero(np.r_[True, ps[1:] != ps[:-1]])
+        if 2 * len(starts) < len(ps):  # mostly tied predictions: the grouped version
+            out[:, v] = roc_auc(y, P[v], W)
+            continue
+        pos, neg = wy[order], wn[order]
+        if len(starts) < len(ps):  # a few ties share one step
+            pos = np.add.reduceat(pos, starts, axis=0)
+            neg = np.add.reduceat(neg, starts, axis=0)
+        below = np.cumsum(neg, axis=0)
+        below -= neg
+        below += 0.5 * neg
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[:, v] = np.einsum("ib,ib->b", pos, below) / den
+    return out
+
+
 def _fold_drops(y: np.ndarray, base: np.ndarray, permuted: np.ndarray, W: np.ndarray
                 ) -> np.ndarray:
     """Drop in weighted ROC AUC of one fold, shape ``(B, n_drivers)``.
@@ -50,13 +83,9 @@ def _fold_drops(y: np.ndarray, base: np.ndarray, permuted: np.ndarray, W: np.nda
     shape ``(n_drivers, n_repeats, n)``; ``W`` is ``(B, n)`` (row = survey weights or
     survey weights times resampling counts). The drop is averaged over repeats.
     """
-    auc0 = roc_auc(y, base, W)
-    J, R, _ = permuted.shape
-    out = np.empty((W.shape[0], J))
-    for j in range(J):
-        aucs = np.column_stack([roc_auc(y, permuted[j, r], W) for r in range(R)])
-        out[:, j] = auc0 - aucs.mean(axis=1)
-    return out
+    J, R, n = permuted.shape
+    auc = _auc_many(y, np.vstack([base[None, :], permuted.reshape(J * R, n)]), W)
+    return auc[:, :1] - auc[:, 1:].reshape(-1, J, R).mean(axis=2)
 
 
 def permutation_importance(
