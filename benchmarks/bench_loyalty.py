@@ -16,20 +16,22 @@ matches. Time is wall-clock; peak memory is the rise of the process's resident s
 above its level before each run, sampled every 20 ms from /proc (it includes memory that
 numpy and the OpenMP runtime allocate outside Python).
 
-Run: ``python benchmarks/bench_loyalty.py [n_respondents]``
+First, the logit model with its default intervals (``n_boot=200``, permutation and
+dominance importance) against the same fit without them at 10k and 100k respondents,
+interleaved, median of three runs (target: within 10x).
+
+Run: ``python benchmarks/bench_loyalty.py [n_respondents]`` (or ``intervals`` for the
+first part only)
 """
 
 from __future__ import annotations
 
-import gc
-import os
 import sys
-import threading
-import time
 import warnings
 
 import numpy as np
 import pandas as pd
+from _survey_timing import PeakRSS, interleaved, machine
 
 from expectlab import FragileResultWarning, LoyaltyModel
 from expectlab.simulate.loyalty import simulate_loyalty
@@ -38,37 +40,6 @@ DRIVERS = ["satisfaction", "trust", "switching_costs", "complaint", "recovery", 
            "segment"]
 MONOTONE = {"satisfaction": 1, "trust": 1}
 SEED = 7
-
-
-def _rss() -> int:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-class PeakRSS:
-    """Peak resident-set growth during a block (sampled in a background thread)."""
-
-    def __enter__(self) -> PeakRSS:
-        gc.collect()
-        self.base = _rss()
-        self.peak = self.base
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-        self._thread.start()
-        self.t0 = time.perf_counter()
-        return self
-
-    def _watch(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, _rss())
-            time.sleep(0.02)
-
-    def __exit__(self, *exc: object) -> None:
-        self.seconds = time.perf_counter() - self.t0
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, _rss())
-        self.mib = (self.peak - self.base) / 2**20
 
 
 def sklearn_pipeline(data: pd.DataFrame, engine: str) -> dict[str, float]:
@@ -112,14 +83,40 @@ def ours(data: pd.DataFrame, engine: str) -> dict[str, float]:
                          importance=False, random_state=SEED, progress=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FragileResultWarning)
-        model.fit(data, outcome="stayed", drivers=DRIVERS)
+        model.fit(data, outcome="stayed", drivers=DRIVERS, categorical=["segment"])
     return model.metrics_["estimate"].to_dict()
 
 
+def with_intervals(data: pd.DataFrame, defaults: bool) -> LoyaltyModel:
+    """Logit LoyaltyModel: the defaults (n_boot=200, importance on) or the plain fit."""
+    extra = {} if defaults else {"n_boot": 0, "importance": False}
+    model = LoyaltyModel("logit", random_state=SEED, progress=False, **extra)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FragileResultWarning)
+        return model.fit(data, outcome="stayed", drivers=DRIVERS, categorical=["segment"])
+
+
+def intervals(sizes: tuple[int, ...] = (10_000, 100_000)) -> None:
+    """Default intervals (metric, permutation and dominance bootstraps) vs the plain fit,
+    interleaved, median of three; target: at most 10x."""
+    print("\n[logit] defaults (n_boot=200, importance on) vs the same fit without intervals")
+    for n in sizes:
+        data = simulate_loyalty(n, random_state=SEED, nps=False).data
+        res = interleaved({"defaults": lambda d=data: with_intervals(d, True),
+                           "plain": lambda d=data: with_intervals(d, False)}, repeat=3)
+        ratio = res["defaults"]["seconds"] / res["plain"]["seconds"]
+        print(f"n = {n:>9,d}: defaults {res['defaults']['seconds']:7.2f} s (peak "
+              f"+{res['defaults']['mib']:.0f} MiB), plain {res['plain']['seconds']:6.2f} s "
+              f"(peak +{res['plain']['mib']:.0f} MiB), ratio {ratio:5.1f} (target <= 10)",
+              flush=True)
+
+
 def main(n: int = 1_000_000) -> None:
-    print(f"Simulating {n:,} respondents ...", flush=True)
+    print(machine())
+    intervals()
+    print(f"\nSimulating {n:,} respondents ...", flush=True)
     data = simulate_loyalty(n, random_state=SEED, nps=False).data
-    print(f"machine: {os.cpu_count()} cores; numpy {np.__version__}")
+    # one run each (the boosting pipelines take minutes at this size), interleaved
     for engine in ("boosting", "logit"):
         results = {}
         for name, func in (("scikit-learn pipeline", sklearn_pipeline),
@@ -133,8 +130,12 @@ def main(n: int = 1_000_000) -> None:
         t_us, m_us, _ = results["expectlab LoyaltyModel"]
         mem = f"{m_us / m_sk:.2f}" if m_sk >= 10 else "n/a (baseline under 10 MiB)"
         print(f"[{engine}] time ratio expectlab / scikit-learn = {t_us / t_sk:.2f}; "
-              f"peak-memory ratio = {mem}", flush=True)
+              f"peak-memory ratio = {mem} (one run each)", flush=True)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
+    if len(sys.argv) > 1 and sys.argv[1] == "intervals":
+        print(machine())
+        intervals()
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)

@@ -23,6 +23,7 @@ __all__ = [
     "iter_bootstrap_weights",
     "percentile_interval",
     "progress",
+    "progress_bar",
     "parallel_map",
     "single_thread",
 ]
@@ -199,22 +200,84 @@ def percentile_interval(
     return lower, upper
 
 
-def progress(iterable: Iterable[Any], *, enabled: bool = True, total: int | None = None,
+def _show(enabled: bool | None) -> bool:
+    """``True`` / ``False`` as asked; ``None`` (auto): only when stderr is a terminal, so
+    logs, CI and notebooks run under test stay quiet unless progress is asked for."""
+    if enabled is None:
+        import sys
+
+        stream = sys.stderr
+        return bool(getattr(stream, "isatty", None) and stream.isatty())
+    return bool(enabled)
+
+
+def progress(iterable: Iterable[Any], *, enabled: bool | None = True, total: int | None = None,
              desc: str | None = None) -> Iterable[Any]:
-    """Wrap ``iterable`` in a tqdm progress bar when ``enabled``."""
-    if not enabled:
+    """Wrap ``iterable`` in a tqdm progress bar when ``enabled`` (``None``: on a terminal)."""
+    if not _show(enabled):
         return iterable
     from tqdm.auto import tqdm
 
     return tqdm(iterable, total=total, desc=desc, leave=False)
 
 
-def parallel_map(func: Callable[[Any], Any], items: Iterable[Any], n_jobs: int | None = None
-                 ) -> list[Any]:
-    """Apply ``func`` to each item, in parallel with joblib when ``n_jobs`` is not 1."""
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def progress_bar(total: int, *, enabled: bool | None = True, desc: str | None = None) -> Any:
+    """A progress bar advanced by hand (``bar.update(k)``), for work done step by step
+    inside one call; a no-op object when not ``enabled`` (``None``: on a terminal)."""
+    if not _show(enabled):
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, leave=False)
+
+
+def _joblib_backend_active() -> bool:
+    """Whether the caller chose a joblib backend (``with joblib.parallel_backend("dask")``
+    or ``parallel_config``): then work is sent to it even when ``n_jobs`` is None."""
+    try:
+        from joblib.parallel import get_active_backend
+    except ImportError:  # pragma: no cover
+        return False
+    backend, _ = get_active_backend()
+    return type(backend).__name__ not in ("LokyBackend", "SequentialBackend")
+
+
+def parallel_map(func: Callable[[Any], Any], items: Iterable[Any], n_jobs: int | None = None,
+                 *, progress: bool | None = False, desc: str | None = None) -> list[Any]:
+    """Apply ``func`` to each item, in parallel with joblib when ``n_jobs`` is not 1.
+
+    With ``n_jobs=None`` the items run one after another, unless the caller activated a
+    joblib backend (``with joblib.parallel_backend("dask"): ...``), which then runs them.
+    ``progress`` shows a bar advancing as items finish (``None``: on a terminal only).
+    """
     items = list(items)
-    if n_jobs in (None, 1) or len(items) <= 1:
-        return [func(item) for item in items]
+    chosen = n_jobs is None and len(items) > 1 and _joblib_backend_active()
+    if not chosen and (n_jobs in (None, 1) or len(items) <= 1):
+        return [func(item) for item in _progress_iter(items, progress, desc)]
     from joblib import Parallel, delayed
 
-    return Parallel(n_jobs=n_jobs)(delayed(func)(item) for item in items)
+    # n_jobs=None leaves the number of workers to the active backend (e.g. a Dask cluster)
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(func)(item) for item in items)
+    return list(_progress_iter(results, progress, desc, total=len(items)))
+
+
+def _progress_iter(items: Iterable[Any], enabled: bool | None, desc: str | None,
+                   total: int | None = None) -> Iterable[Any]:
+    if total is None and hasattr(items, "__len__"):
+        total = len(items)  # type: ignore[arg-type]
+    return progress(items, enabled=enabled, total=total, desc=desc)

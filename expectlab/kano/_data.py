@@ -30,6 +30,8 @@ class Prepared:
     answer_sets: dict[Any, str]
     tables: dict[Any, str]
     matches: dict[Any, AnswerMatch] = field(default_factory=dict)
+    #: distinct respondents among the usable rows (``None``: count them from ``frame``)
+    n_respondents: int | None = None
 
     @property
     def wording_changed(self) -> bool:
@@ -139,9 +141,11 @@ def prepare(
         waves = _sorted_waves(data.loc[keep, wave], wave)
     else:
         waves = [None]
-    for col, what in ((segment, "segment"), (attribute, "attribute")):
-        if col is not None:
-            _check_text_labels(data.loc[keep, col], col, what)
+    # attributes and segments are coded once (a hash of the column, not a copy per use):
+    # attributes in order of first appearance among the usable rows, segments in text order
+    attr_cat = _text_categorical(data[attribute], keep, attribute, "attribute", sort=False)
+    seg_cat = (_text_categorical(data[segment], keep, segment, "segment", sort=True)
+               if segment is not None else None)
     wave_values = data[wave].to_numpy() if wave is not None else None
     tables = {w_: _table_name(t) for w_, t in _per_wave(table, waves, "table").items()}
     table_objs = _per_wave(table, waves, "table")
@@ -182,29 +186,87 @@ def prepare(
     frame = pd.DataFrame({
         "row": data.index.to_numpy()[keep],
         "respondent": data[respondent].to_numpy()[keep],
-        "attribute": data[attribute].astype(str).to_numpy()[keep],
-        "wave": wave_values[keep] if wave is not None else 0,
-        "segment": data[segment].astype(str).to_numpy()[keep] if segment is not None else "",
+        "attribute": attr_cat[keep],
+        "wave": wave_values[keep] if wave_values is not None else 0,
+        "segment": seg_cat[keep] if seg_cat is not None else "",
         "weight": w[keep] if w is not None else 1.0,
         "f": f_codes[keep],
         "d": d_codes[keep],
         "cat": cats[keep],
         "importance": imp[keep] if imp is not None else np.nan,
-    })
+    }, copy=False)  # no consolidation copy of millions of rows
+    n_respondents = _check_unique_pairs(frame, wave)
+    return Prepared(frame=frame, excluded=log, answer_sets=used_sets, tables=tables,
+                    matches=matches, n_respondents=n_respondents)
+
+
+def _text_categorical(values: pd.Series, keep: np.ndarray, column: str, what: str,
+                      sort: bool) -> pd.Categorical:
+    """The column as a categorical of its text labels, coded with one hash pass.
+
+    Categories are the labels of the usable rows (``keep``) as text, in order of first
+    appearance (``sort=False``) or in text order; rows outside ``keep`` may hold any code.
+    Two different values reading the same as text are an error (see
+    :func:`_check_text_labels`).
+    """
+    codes, uniques = pd.factorize(values)
+    used = pd.unique(codes[keep])
+    used = used[used >= 0]
+    labels = pd.Series(np.asarray(uniques, dtype=object)[used])
+    _check_text_labels(labels, column, what)
+    text = labels.astype(str).to_numpy()
+    order = np.argsort(text, kind="stable") if sort else np.arange(len(text))
+    remap = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: code -1 (missing)
+    remap[used[order]] = np.arange(len(used))
+    return pd.Categorical.from_codes(remap[codes], categories=pd.Index(text[order], dtype=object))
+
+
+def _respondent_codes(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Integer codes of the respondent ids and their number; a linear pass when integer
+    ids come sorted (the usual layout of long data), a hash otherwise."""
+    if values.dtype.kind in "iu" and len(values) > 1 and np.all(values[1:] >= values[:-1]):
+        codes = np.concatenate([[0], np.cumsum(values[1:] != values[:-1])])
+        return codes, int(codes[-1]) + 1
+    codes, uniques = pd.factorize(values)
+    return codes, len(uniques)
+
+
+def _check_unique_pairs(frame: pd.DataFrame, wave: str | None) -> int:
+    """Each respondent answers each attribute once per wave (and segment); returns the
+    number of distinct respondents.
+
+    Checked on integer codes: a linear pass when the rows come sorted by respondent (the
+    usual layout of long data), a sort otherwise; the message is built only on failure.
+    """
+    resp_codes, n_resp = _respondent_codes(frame["respondent"].to_numpy())
+    parts = [resp_codes,
+             frame["attribute"].cat.codes.to_numpy(np.int64),
+             pd.factorize(frame["wave"])[0] if wave is not None
+             else np.zeros(len(frame), dtype=np.int64),
+             (frame["segment"].cat.codes.to_numpy(np.int64)
+              if isinstance(frame["segment"].dtype, pd.CategoricalDtype)
+              else np.zeros(len(frame), dtype=np.int64))]
+    key = np.zeros(len(frame), dtype=np.int64)
+    for codes in parts:
+        key = key * (int(codes.max(initial=0)) + 1) + codes
+    if len(key) < 2 or np.all(key[1:] > key[:-1]):
+        return n_resp
+    ordered = np.sort(key)
+    if not np.any(ordered[1:] == ordered[:-1]):
+        return n_resp
     keys = ["respondent", "attribute", "wave", "segment"]
     dup = frame.duplicated(keys, keep="first").to_numpy()
-    if dup.any():
-        shown = frame.loc[dup, ["row", "respondent", "attribute"]].head(5)
-        desc = ", ".join(f"row {r!r} (respondent {p!r}, attribute {a!r})"
-                         for r, p, a in shown.itertuples(index=False))
-        raise InputError(
-            f"{int(dup.sum())} rows repeat a respondent x attribute"
-            f"{' x wave' if wave else ''} combination, first: {desc}. Each respondent "
-            "answers each attribute once per wave; remove the duplicates or add the wave "
-            "column."
-        )
-    return Prepared(frame=frame, excluded=log, answer_sets=used_sets, tables=tables,
-                    matches=matches)
+    if not dup.any():
+        return n_resp
+    shown = frame.loc[dup, ["row", "respondent", "attribute"]].head(5)
+    desc = ", ".join(f"row {r!r} (respondent {p!r}, attribute {a!r})"
+                     for r, p, a in shown.itertuples(index=False))
+    raise InputError(
+        f"{int(dup.sum())} rows repeat a respondent x attribute"
+        f"{' x wave' if wave else ''} combination, first: {desc}. Each respondent "
+        "answers each attribute once per wave; remove the duplicates or add the wave "
+        "column."
+    )
 
 
 def _code_wave(f_col: pd.Series, d_col: pd.Series, answer_set: Any, f_name: str,
@@ -311,7 +373,7 @@ def _check_text_labels(values: pd.Series, column: str, what: str) -> None:
     if len(uniq) == len({str(v) for v in uniq}):
         return
     seen: dict[str, Any] = {}
-    clash = []
+    clash: list[Any] = []
     for v in uniq:
         text = str(v)
         if text in seen and len(clash) < 3:

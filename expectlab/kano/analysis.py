@@ -8,12 +8,24 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from .._errors import FragileResultWarning, InputError
-from .._resample import check_random_state, iter_bootstrap_weights, percentile_interval, progress
+from .._resample import check_random_state, percentile_interval, progress
 from .._results import Estimator, renamed_argument
-from ._data import D_SCORES, F_SCORES, Prepared, prepare
+from ._counts import (
+    DSUM,
+    FSUM,
+    ISUM,
+    IW,
+    N_STATS,
+    TOT,
+    CountTable,
+    bootstrap_table,
+    count_table,
+    table_statistics,
+)
+from ._data import Prepared, prepare
+from ._distributed import distributed_inputs, is_distributed, prepare_distributed
 from ._inputs import KanoInputs, kano_inputs
 from .classify import CATEGORIES
 from .statistics import aom_category, better_worse, category_strength, fong_test, modal_category
@@ -23,30 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["KanoAnalysis", "group_statistics"]
 
-# columns of the per-group sufficient statistics: six weighted category counts, then
-# weighted sums of the functional and dysfunctional scores, of importance, the weight of
-# answers with importance, and the total weight
-_N_STATS = 11
-_FSUM, _DSUM, _ISUM, _IW, _TOT = 6, 7, 8, 9, 10
-_BOOT_CHUNK = 100  # fixed so replicates do not depend on memory heuristics
-
-
-def _stat_matrix(frame: pd.DataFrame, group: np.ndarray, n_groups: int,
-                 resp: np.ndarray, n_resp: int) -> sparse.csr_matrix:
-    """Respondent x (group, statistic) matrix of weighted sufficient statistics."""
-    w = frame["weight"].to_numpy(dtype=float)
-    cat = frame["cat"].to_numpy().astype(np.int64)
-    f = F_SCORES[frame["f"].to_numpy().astype(np.int64)]
-    d = D_SCORES[frame["d"].to_numpy().astype(np.int64)]
-    imp = frame["importance"].to_numpy(dtype=float)
-    has_imp = np.isfinite(imp)
-    base = group.astype(np.int64) * _N_STATS
-    cols = [base + cat, base + _FSUM, base + _DSUM, base + _ISUM, base + _IW, base + _TOT]
-    vals = [w, w * f, w * d, np.where(has_imp, w * np.nan_to_num(imp), 0.0),
-            w * has_imp, w]
-    rows = np.tile(resp, len(cols))
-    return sparse.csr_matrix((np.concatenate(vals), (rows, np.concatenate(cols))),
-                             shape=(n_resp, n_groups * _N_STATS))
+_N_STATS = N_STATS
+_FSUM, _DSUM, _ISUM, _IW, _TOT = FSUM, DSUM, ISUM, IW, TOT
 
 
 def group_statistics(stats: np.ndarray) -> dict[str, np.ndarray]:
@@ -133,7 +123,10 @@ class KanoAnalysis(Estimator):
         unweighted).
     replicates_ : dict or None
         Bootstrap replicates: ``"stats"`` (name -> array ``(n_boot, groups)``) and
-        ``"modal"`` (index of the modal category per replicate and group).
+        ``"modal"`` (index of the modal category per replicate and group). Each group's
+        replicates follow the respondent bootstrap exactly; groups are drawn
+        independently of each other (see Notes), so do not subtract the replicates of
+        two groups to compare them.
     n_obs_ : int
         Usable answer pairs. ``n_obs_ + len(excluded_)`` is the number of input rows
         (answer pairs: rows of long data, respondents x Kano pairs of a wide study).
@@ -146,6 +139,16 @@ class KanoAnalysis(Estimator):
     With survey weights the category columns hold weighted counts rescaled to sum to
     ``n``; Fong's test then uses Kish's effective sample size. Respondents are resampled
     as a whole, so the same id in several waves is treated as the same person.
+
+    The estimates come from a count table of distinct answer profiles per group (answer
+    codes, weight, importance), and the bootstrap resamples that table instead of the
+    rows: resampling the ``n`` respondents with replacement gives a group's profiles
+    multinomial counts ``Multinomial(n, (m_1, ..., m_K, n - n_g) / n)`` (``m_k``
+    respondents with profile ``k``, the last cell those who did not answer in the group),
+    which is exactly the distribution of the respondent bootstrap for every group, at a
+    cost independent of the number of respondents. The dependence between groups within
+    a replicate is not kept (see :mod:`expectlab.kano._counts`); every column of
+    ``summary`` is per group and unaffected.
 
     The fitted object keeps the result tables and the bootstrap replicates of the group
     statistics, not the input data: it pickles small and carries no answers of
@@ -238,8 +241,12 @@ class KanoAnalysis(Estimator):
 
         Parameters
         ----------
-        data : pandas.DataFrame or Study
-            Tidy data, one row per respondent x attribute (x wave); see
+        data : pandas.DataFrame, Study, dask or pyspark DataFrame
+            Tidy data, one row per respondent x attribute (x wave). A Dask or Spark
+            DataFrame (long form, columns named, weights and importance as column
+            names) is counted inside its engine and gives the same results as the same
+            rows in memory (see :mod:`expectlab.kano._distributed`); ``excluded_`` then
+            has one row per excluded input row without its label. See
             :func:`expectlab.kano.reshape_wide` for wide exports. Or a
             :class:`~expectlab.Study`: when it declares Kano pairs (``kano_pairs``, a wide
             file with one row per respondent) and no column arguments are given, it is
@@ -270,22 +277,32 @@ class KanoAnalysis(Estimator):
         weights = renamed_argument("weight", weight, "weights", weights,
                                    owner="KanoAnalysis.fit")
         self._check_params()
-        inputs = kano_inputs(data, respondent=respondent, attribute=attribute,
-                             functional=functional, dysfunctional=dysfunctional, wave=wave,
-                             segment=segment, weights=weights, importance=importance,
-                             owner="KanoAnalysis")
-        self._fit_inputs(inputs)
+        if is_distributed(data):
+            inputs = distributed_inputs(data, respondent=respondent, attribute=attribute,
+                                        functional=functional, dysfunctional=dysfunctional,
+                                        wave=wave, segment=segment, weights=weights,
+                                        importance=importance)
+            prep = prepare_distributed(inputs, table=self.table, answer_set=self.answer_set)
+            self._fit_inputs(inputs, prep)
+        else:
+            inputs = kano_inputs(data, respondent=respondent, attribute=attribute,
+                                 functional=functional, dysfunctional=dysfunctional,
+                                 wave=wave, segment=segment, weights=weights,
+                                 importance=importance, owner="KanoAnalysis")
+            self._fit_inputs(inputs)
         self._warn()
         return self
 
-    def _fit_inputs(self, inputs: KanoInputs) -> Prepared:
+    def _fit_inputs(self, inputs: KanoInputs, prep: Prepared | None = None) -> Prepared:
         """Fit on resolved inputs; returns the prepared answers (kept by no one)."""
-        prep = prepare(inputs.frame, respondent=inputs.respondent,
-                       attribute=inputs.attribute, functional=inputs.functional,
-                       dysfunctional=inputs.dysfunctional, wave=inputs.wave,
-                       segment=inputs.segment, weights=inputs.weights,
-                       importance=inputs.importance, importance_scale=inputs.importance_scale,
-                       table=self.table, answer_set=self.answer_set)
+        if prep is None:
+            prep = prepare(inputs.frame, respondent=inputs.respondent,
+                           attribute=inputs.attribute, functional=inputs.functional,
+                           dysfunctional=inputs.dysfunctional, wave=inputs.wave,
+                           segment=inputs.segment, weights=inputs.weights,
+                           importance=inputs.importance,
+                           importance_scale=inputs.importance_scale,
+                           table=self.table, answer_set=self.answer_set)
         self._wave, self._segment = inputs.wave, inputs.segment
         self._importance = inputs.importance
         self._compute(prep)
@@ -304,32 +321,86 @@ class KanoAnalysis(Estimator):
             keys.append("segment")
         return keys
 
-    def _compute(self, prep: Prepared) -> None:
-        frame = prep.frame
+    def _groups(self, frame: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+        """Group index of every answer and the group labels.
+
+        Attributes keep the order in which they first appear; waves and segments are
+        sorted. Computed on integer codes (no group-by over text columns).
+        """
+        attr = frame["attribute"]
+        if isinstance(attr.dtype, pd.CategoricalDtype):
+            a_codes, a_labels = attr.cat.codes.to_numpy(np.int64), attr.cat.categories
+        else:
+            a_codes, a_labels = pd.factorize(attr.astype(str))
+        a_labels = pd.Index(np.asarray(a_labels, dtype=object))
+        parts = [(a_codes, a_labels)]
+        if self._wave is not None:
+            w_codes, w_labels = pd.factorize(frame["wave"], sort=True)
+            parts.append((w_codes, pd.Index(w_labels)))
+        if self._segment is not None:
+            seg = frame["segment"]
+            if isinstance(seg.dtype, pd.CategoricalDtype):
+                parts.append((seg.cat.codes.to_numpy(np.int64),
+                              pd.Index(np.asarray(seg.cat.categories, dtype=object))))
+            else:
+                s_codes, s_labels = pd.factorize(seg.astype(str), sort=True)
+                parts.append((s_codes, pd.Index(np.asarray(s_labels, dtype=object))))
+        combined = np.zeros(len(frame), dtype=np.int64)
+        for codes, labels in parts:
+            combined = combined * len(labels) + codes
+        space = int(np.prod([len(labels) for _, labels in parts]))
+        present = np.bincount(combined, minlength=space) > 0
+        position = np.cumsum(present) - 1
+        group = position[combined]
+        cells = np.flatnonzero(present)
+        levels = []
+        for _, labels in reversed(parts):
+            levels.append(labels[cells % len(labels)])
+            cells = cells // len(labels)
+        levels.reverse()
         keys = self._group_keys()
-        # attributes keep the order in which they first appear; waves/segments are sorted
-        attr_order = pd.unique(frame["attribute"])
-        frame = frame.assign(attribute=pd.Categorical(frame["attribute"], attr_order))
-        grouped = frame.groupby(keys, sort=True, observed=True)
-        group = grouped.ngroup().to_numpy()
-        index = pd.MultiIndex.from_frame(grouped.size().reset_index()[keys]) if len(keys) > 1 \
-            else pd.Index(grouped.size().index.astype(str), name="attribute")
-        if len(keys) > 1:
-            index = index.set_levels(index.levels[0].astype(str), level=0)
+        if len(keys) == 1:
+            index = pd.Index(levels[0].astype(str), name="attribute")
+        else:
+            index = pd.MultiIndex.from_arrays(
+                [levels[0].astype(str), *levels[1:]], names=keys)
+        return group, index
+
+    def _count_table(self, prep: Prepared) -> tuple[CountTable, np.ndarray, pd.Index]:
+        frame = prep.frame
+        group, index = self._groups(frame)
         n_groups = len(index)
-        resp_codes, resp_uniques = pd.factorize(frame["respondent"])
-        mat = _stat_matrix(frame, group, n_groups, resp_codes, len(resp_uniques))
-        point = np.asarray(mat.sum(axis=0)).reshape(n_groups, _N_STATS)
-        n = np.bincount(group, minlength=n_groups)
-        w = frame["weight"].to_numpy(dtype=float)
-        w_sum = np.bincount(group, weights=w, minlength=n_groups)
-        w_sq = np.bincount(group, weights=w * w, minlength=n_groups)
+        f = frame["f"].to_numpy()
+        d = frame["d"].to_numpy()
+        cell = (f.astype(np.int64) - 1) * 5 + (d.astype(np.int64) - 1)
+        # the category of every (group, answer cell), as classified by prepare (the
+        # evaluation table may differ by wave)
+        categories = np.zeros(n_groups * 25, dtype=np.int64)
+        categories[group * 25 + cell] = frame["cat"].to_numpy()
+        weighted = self._weighted(prep)
+        imp = frame["importance"].to_numpy(dtype=float) if self._importance is not None \
+            else None
+        mult = frame["mult"].to_numpy(dtype=float) if "mult" in frame else None
+        n_resp = prep.n_respondents if prep.n_respondents is not None \
+            else len(pd.unique(frame["respondent"]))
+        tab = count_table(group, n_groups, f, d,
+                          frame["weight"].to_numpy(dtype=float) if weighted else None,
+                          imp, categories.reshape(n_groups, 25), n_resp, mult=mult)
+        return tab, group, index
+
+    def _compute(self, prep: Prepared) -> None:
+        tab, _, index = self._count_table(prep)
+        point = table_statistics(tab)
+        n = tab.group_sums(np.ones(len(tab.group)))
+        w_sum = tab.group_sums(tab.weight)
+        w_sq = tab.group_sums(tab.weight**2)
         n_eff = w_sum**2 / w_sq  # Kish; equals n without weights
         if self._weighted(prep):
             counts = point[:, :6] / w_sum[:, None] * n[:, None]  # weighted, summing to n
             counts_eff = point[:, :6] / w_sum[:, None] * n_eff[:, None]
         else:
             counts = counts_eff = point[:, :6]  # exact integers, no rescaling round-off
+        n = n.round().astype(np.int64)
 
         stats = group_statistics(point)
         fong_diff, fong_limit, fong_sig = fong_test(counts_eff, z=self.fong_z)
@@ -355,7 +426,7 @@ class KanoAnalysis(Estimator):
         out["fong_diff"] = fong_diff
         out["fong_limit"] = fong_limit
         out["fong_significant"] = fong_sig
-        reps = self._bootstrap(mat, n_groups, prep) if self.n_boot else None
+        reps = self._bootstrap(tab, n_eff) if self.n_boot else None
         estimated = ["better", "worse", "functional_mean", "dysfunctional_mean"]
         if self._importance is not None:
             estimated.append("importance")
@@ -390,8 +461,8 @@ class KanoAnalysis(Estimator):
         self.answer_notes_ = _answer_notes(prep, with_wave=self._wave is not None)
         self.tables_ = dict(prep.tables)
         self.wording_changed_ = prep.wording_changed
-        self.n_obs_ = int(len(prep.frame))
-        self.n_respondents_ = int(len(resp_uniques))
+        self.n_obs_ = int(n.sum())
+        self.n_respondents_ = int(tab.n_respondents)
         self.excluded_ = prep.excluded.to_frame()
         self.replicates_ = None if reps is None else {"stats": reps["stats"],
                                                        "modal": reps["modal"]}
@@ -401,33 +472,19 @@ class KanoAnalysis(Estimator):
     def _weighted(prep: Prepared) -> bool:
         return not prep.frame["weight"].eq(1.0).all()
 
-    def _bootstrap(self, mat: sparse.csr_matrix, n_groups: int, prep: Prepared) -> dict:
+    def _bootstrap(self, tab: CountTable, n_eff: np.ndarray) -> dict:
+        """Replicates from the count table (respondents resampled; see
+        :mod:`expectlab.kano._counts`)."""
         rng = check_random_state(self.random_state)
-        n_resp = mat.shape[0]
-        mat_t = mat.T.tocsr()
-        chunks = []
-        gen = iter_bootstrap_weights(n_resp, self.n_boot, rng, chunk_size=_BOOT_CHUNK)
-        n_chunks = -(-self.n_boot // _BOOT_CHUNK)
-        for wts in progress(gen, enabled=self.progress, total=n_chunks, desc="Kano bootstrap"):
-            chunks.append(np.asarray((mat_t @ wts.T).T).reshape(len(wts), n_groups, _N_STATS))
-        rep = np.concatenate(chunks, axis=0)
+        groups = progress(range(tab.n_groups), enabled=self.progress, total=tab.n_groups,
+                          desc="Kano bootstrap")
+        rep = bootstrap_table(tab, int(self.n_boot), rng, groups=groups)
         # the modal category is judged on counts scaled to the effective sample size
-        frame = prep.frame
-        w = frame["weight"].to_numpy(dtype=float)
-        grp = self._group_index(frame)
-        w_sum = np.bincount(grp, weights=w, minlength=n_groups)
-        n_eff = w_sum**2 / np.bincount(grp, weights=w * w, minlength=n_groups)
         with np.errstate(invalid="ignore", divide="ignore"):
             scaled = rep[..., :6] / rep[..., _TOT][..., None] * n_eff[None, :, None]
         # "probability of being the modal category": the plain largest count per replicate
         modal = modal_category(np.nan_to_num(scaled), tie_rule="exact")
         return {"stats": group_statistics(rep), "modal": modal}
-
-    def _group_index(self, frame: pd.DataFrame) -> np.ndarray:
-        keys = self._group_keys()
-        attr_order = pd.unique(frame["attribute"])
-        frame = frame.assign(attribute=pd.Categorical(frame["attribute"], attr_order))
-        return frame.groupby(keys, sort=True, observed=True).ngroup().to_numpy()
 
     def _warn(self) -> None:
         s = self.summary_

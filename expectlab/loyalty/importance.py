@@ -15,7 +15,10 @@
   engine is decomposed through the same logistic model) and the R2 of a linear regression
   of the ordinal score for ordinal outcomes. Dummy columns of one categorical driver stay
   together; an interaction term counts as its own driver. Intervals are percentile
-  bootstrap intervals, all replicates fitted at once with :func:`batched_logit`.
+  bootstrap intervals, all replicates fitted at once with :func:`batched_logit` (three
+  Newton steps from the full-sample estimate) for small problems, and from a one-step
+  expansion of each replicate's log-likelihood around the full-sample estimate
+  (:func:`one_step_subset_fits`) when replicates x respondents x subsets exceed 5e7.
 
 With ``k`` drivers dominance analysis fits ``2^k - 1`` models per replicate: it is run for
 ``k <= max_drivers`` (8 by default, 255 models) and skipped with a warning above that,
@@ -33,10 +36,43 @@ import pandas as pd
 
 from .._errors import FragileResultWarning
 from .._resample import check_random_state, iter_bootstrap_weights, percentile_interval
-from .engines import batched_logit
+from .engines import _expit, batched_logit
 from .metrics import roc_auc
 
 __all__ = ["permutation_importance", "dominance_analysis", "subset_fits", "shapley_from_fits"]
+
+
+def _auc_many(y: np.ndarray, P: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Weighted ROC AUC of every prediction vector (rows of ``P``, shape ``(V, n)``) for
+    every weight row of ``W`` ``(B, n)``: shape ``(B, V)``; ties count one half.
+
+    Equal to :func:`expectlab.loyalty.metrics.roc_auc` per vector, computed on the
+    transposed weights ``(n, B)`` (transposed once for all vectors): sorting a vector's
+    respondents then moves whole contiguous rows, and the running sums run down the
+    rows for all replicates at once.
+    """
+    WT = np.ascontiguousarray(W.T)
+    wy = WT * y[:, None]
+    wn = WT - wy
+    den = wy.sum(axis=0) * wn.sum(axis=0)
+    out = np.empty((W.shape[0], P.shape[0]))
+    for v in range(P.shape[0]):
+        order = np.argsort(P[v], kind="mergesort")
+        ps = P[v][order]
+        starts = np.flatnonzero(np.r_[True, ps[1:] != ps[:-1]])
+        if 2 * len(starts) < len(ps):  # mostly tied predictions: the grouped version
+            out[:, v] = roc_auc(y, P[v], W)
+            continue
+        pos, neg = wy[order], wn[order]
+        if len(starts) < len(ps):  # a few ties share one step
+            pos = np.add.reduceat(pos, starts, axis=0)
+            neg = np.add.reduceat(neg, starts, axis=0)
+        below = np.cumsum(neg, axis=0)
+        below -= neg
+        below += 0.5 * neg
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[:, v] = np.einsum("ib,ib->b", pos, below) / den
+    return out
 
 
 def _fold_drops(y: np.ndarray, base: np.ndarray, permuted: np.ndarray, W: np.ndarray
@@ -47,13 +83,9 @@ def _fold_drops(y: np.ndarray, base: np.ndarray, permuted: np.ndarray, W: np.nda
     shape ``(n_drivers, n_repeats, n)``; ``W`` is ``(B, n)`` (row = survey weights or
     survey weights times resampling counts). The drop is averaged over repeats.
     """
-    auc0 = roc_auc(y, base, W)
-    J, R, _ = permuted.shape
-    out = np.empty((W.shape[0], J))
-    for j in range(J):
-        aucs = np.column_stack([roc_auc(y, permuted[j, r], W) for r in range(R)])
-        out[:, j] = auc0 - aucs.mean(axis=1)
-    return out
+    J, R, n = permuted.shape
+    auc = _auc_many(y, np.vstack([base[None, :], permuted.reshape(J * R, n)]), W)
+    return auc[:, :1] - auc[:, 1:].reshape(-1, J, R).mean(axis=2)
 
 
 def permutation_importance(
@@ -123,10 +155,8 @@ def permutation_importance(
     rng = check_random_state(random_state)
     J = len(drivers)
     stored: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    drops = np.zeros((len(folds), J))
+    weights = []
     for f, (frame, y, w) in enumerate(folds):
-        y = np.asarray(y, dtype=float)
-        w = np.asarray(w, dtype=float)
         base = np.asarray(predict(f, frame), dtype=float)
         permuted = np.empty((J, n_repeats, len(frame)))
         for j, d in enumerate(drivers):
@@ -135,25 +165,76 @@ def permutation_importance(
                 shuffled = frame.copy()
                 shuffled[d] = values[rng.permutation(len(frame))]
                 permuted[j, r] = predict(f, shuffled)
-        stored.append((y, base, permuted))
+        stored.append((np.asarray(y, dtype=float), base, permuted))
+        weights.append(np.asarray(w, dtype=float))
+    return _permutation_table(stored, weights, drivers, n_boot=n_boot, alpha=alpha, rng=rng)
+
+
+def permutation_predictions(
+    X: np.ndarray,
+    predict: Callable[[np.ndarray], np.ndarray],
+    groups: dict[str, list[int]],
+    interactions: Sequence[tuple[str, str]],
+    drivers: Sequence[str],
+    n_repeats: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Predictions of one fold's held-out design ``X``, unshuffled and with each driver
+    shuffled: ``(base (n,), permuted (J, n_repeats, n))``.
+
+    The same as shuffling the driver's column of the frame and building the design again
+    (dummy columns move with their row; interaction columns are recomputed from the
+    shuffled driver), with the same permutations drawn from ``rng`` in the same order,
+    but without rebuilding the design ``J x n_repeats`` times.
+    """
+    n = len(X)
+    base = np.asarray(predict(X), dtype=float)
+    permuted = np.empty((len(drivers), n_repeats, n))
+    for j, d in enumerate(drivers):
+        own = groups[d]
+        inter = [(groups[f"{a}:{b}"][0], groups[a][0], groups[b][0])
+                 for a, b in interactions if d in (a, b)]
+        for r in range(n_repeats):
+            perm = rng.permutation(n)
+            Xp = X.copy()
+            Xp[:, own] = X[perm][:, own]
+            for col, ca, cb in inter:
+                Xp[:, col] = Xp[:, ca] * Xp[:, cb]
+            permuted[j, r] = predict(Xp)
+    return base, permuted
+
+
+def _permutation_table(stored: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+                       weights: list[np.ndarray], drivers: Sequence[str], *, n_boot: int,
+                       alpha: float, rng: np.random.Generator,
+                       progress: bool | None = False) -> pd.DataFrame:
+    """Estimate and bootstrap interval of the drops from stored fold predictions."""
+    from .._resample import progress_bar
+
+    J = len(drivers)
+    drops = np.zeros((len(stored), J))
+    for f, ((y, base, permuted), w) in enumerate(zip(stored, weights, strict=True)):
         drops[f] = _fold_drops(y, base, permuted, w[None, :])[0]
     est = drops.mean(axis=0)
     se = lower = upper = np.full(J, np.nan)
-    if n_boot and n_boot > 0 and folds:
+    if n_boot and n_boot > 0 and stored:
         sizes = [len(y) for y, _, _ in stored]
         edges = np.r_[0, np.cumsum(sizes)]
         n = int(edges[-1])
-        w_all = np.concatenate([np.asarray(w, dtype=float) for _, _, w in folds])
+        w_all = np.concatenate(weights)
         # roc_auc works on a few (chunk, n_fold) arrays: keep each chunk near 2 million
         # entries. The draws come from one generator row by row, so chunking does not
         # change the replicates.
         chunk = max(1, min(n_boot, 2_000_000 // max(n, 1)))
         reps = []
-        for Wb in iter_bootstrap_weights(n, n_boot, rng, chunk_size=chunk, base_weights=w_all):
-            rep = np.zeros((Wb.shape[0], J))
-            for f, (y, base, permuted) in enumerate(stored):
-                rep += _fold_drops(y, base, permuted, Wb[:, edges[f]:edges[f + 1]])
-            reps.append(rep / len(stored))
+        with progress_bar(n_boot, enabled=progress, desc="permutation bootstrap") as bar:
+            for Wb in iter_bootstrap_weights(n, n_boot, rng, chunk_size=chunk,
+                                             base_weights=w_all):
+                rep = np.zeros((Wb.shape[0], J))
+                for f, (y, base, permuted) in enumerate(stored):
+                    rep += _fold_drops(y, base, permuted, Wb[:, edges[f]:edges[f + 1]])
+                reps.append(rep / len(stored))
+                bar.update(Wb.shape[0])
         R = np.concatenate(reps)
         lower, upper = percentile_interval(R, alpha)
         with warnings.catch_warnings():
@@ -163,6 +244,10 @@ def permutation_importance(
         "permutation": est, "permutation_se": se,
         "permutation_lower": lower, "permutation_upper": upper,
     }, index=pd.Index(list(drivers), name="driver"))
+
+
+#: replicates x respondents x subsets up to which the dominance bootstrap refits
+_REFIT_LIMIT = 50_000_000
 
 
 def _masks_columns(groups: dict[str, list[int]]) -> list[list[int]]:
@@ -220,16 +305,83 @@ def subset_fits(X: np.ndarray, y: np.ndarray, W: np.ndarray, groups: dict[str, l
     return fits
 
 
+def one_step_subset_fits(X: np.ndarray, y: np.ndarray, w: np.ndarray, W: np.ndarray,
+                         groups: dict[str, list[int]], starts: list[np.ndarray],
+                         tick: Callable[[int], None] | None = None) -> np.ndarray:
+    """McFadden pseudo-R2 of every subset for every replicate, by a one-step expansion.
+
+    Replicate ``b`` reweights the respondents (``W[b]`` = resampling count x survey
+    weight ``w``). Instead of refitting, its maximised log-likelihood is expanded around
+    the full-sample estimate ``beta`` of each subset (``starts``):
+    ``LL_b = sum_i W_bi l_i(beta) + g_b' H^-1 g_b / (2 r_b)``, with ``l_i`` and ``s_i``
+    each respondent's log-likelihood and score at ``beta``, ``g_b = sum_i W_bi s_i``,
+    ``H`` the full-sample information and ``r_b = sum W_b / sum w`` (the one-step
+    Newton update ``beta + H^-1 g_b / r_b`` put into the quadratic model). The error
+    is of order 1 / sqrt(n) on the log-likelihood (order n^-3/2 on the pseudo-R2),
+    far below the bootstrap spread, and every replicate of every subset comes from two
+    matrix products instead of Newton iterations on ``B x n`` arrays. Agreement with
+    refitted replicates is checked in ``tests/loyalty/test_loyalty_speed.py``.
+    """
+    B, n = W.shape
+    subsets = _masks_columns(groups)
+    ratio = W.sum(axis=1) / w.sum()
+    ll = np.empty((B, len(subsets)))
+    ones = np.ones((n, 1))
+    budget = max(8, 20_000_000 // max(n, 1))  # columns of l and s per matrix product
+    pending: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        mat = np.column_stack([np.column_stack([lik, sc]) for _, lik, sc, _ in pending])
+        prod = W @ mat
+        off = 0
+        for m, _, sc, h_inv in pending:
+            p = sc.shape[1]
+            g = prod[:, off + 1: off + 1 + p]
+            ll[:, m] = prod[:, off] + 0.5 * np.einsum("bi,ij,bj->b", g, h_inv, g) / ratio
+            off += 1 + p
+        if tick is not None:
+            tick(len(pending))
+        pending.clear()
+
+    used = 0
+    for m, cols in enumerate(subsets):
+        Xs = np.column_stack([ones, X[:, cols]]) if cols else ones
+        eta = Xs @ starts[m]
+        mu = _expit(eta)
+        l_i = y * eta - np.logaddexp(0.0, eta)
+        score = Xs * (y - mu)[:, None]
+        info = (Xs * (w * mu * (1.0 - mu))[:, None]).T @ Xs
+        pending.append((m, l_i, score, np.linalg.pinv(info)))
+        used += 1 + Xs.shape[1]
+        if used >= budget:
+            flush()
+            used = 0
+    flush()
+    fits = 1.0 - ll / ll[:, [0]]
+    fits[:, 0] = 0.0
+    return fits
+
+
 def subset_coefficients(X: np.ndarray, y: np.ndarray, w: np.ndarray,
                         groups: dict[str, list[int]]) -> list[np.ndarray]:
     """Logit coefficients of every subset on the full sample (warm starts)."""
+    return _subset_coefficients(X, y, w, groups)[0]
+
+
+def _subset_coefficients(X: np.ndarray, y: np.ndarray, w: np.ndarray,
+                         groups: dict[str, list[int]]) -> tuple[list[np.ndarray], np.ndarray]:
+    """Coefficients and weighted log-likelihood of every subset's logit on the sample."""
     n = len(y)
     ones = np.ones((n, 1))
     out = []
+    lls = []
     for cols in _masks_columns(groups):
-        beta, _, _ = batched_logit(np.column_stack([ones, X[:, cols]]), y, w[None, :])
+        beta, ll, _ = batched_logit(np.column_stack([ones, X[:, cols]]), y, w[None, :])
         out.append(beta[0])
-    return out
+        lls.append(ll[0])
+    return out, np.array(lls)
 
 
 def shapley_from_fits(fits: np.ndarray, k: int) -> np.ndarray:
@@ -278,8 +430,6 @@ def dominance_analysis(
     >>> bool(tab.loc["a", "dominance"] > tab.loc["b", "dominance"])
     True
     """
-    from .._resample import progress as _progress
-
     k = len(groups)
     names = list(groups)
     if k > max_drivers:
@@ -295,7 +445,14 @@ def dominance_analysis(
     n = len(y)
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
     w = w * (n / w.sum())
-    point = subset_fits(X, y, w[None, :], groups, kind)
+    starts = None
+    if kind == "logit":
+        # one fit per subset gives both the point estimate and the bootstrap's starts
+        starts, ll = _subset_coefficients(X, y, w, groups)
+        point = (1.0 - ll / ll[0])[None, :]
+        point[:, 0] = 0.0
+    else:
+        point = subset_fits(X, y, w[None, :], groups, kind)
     gd = shapley_from_fits(point, k)[0]
     total = float(point[0, -1])
     table = pd.DataFrame({"dominance": gd}, index=pd.Index(names, name="driver"))
@@ -306,18 +463,31 @@ def dominance_analysis(
         table[f"{col}_lower"] = np.nan
         table[f"{col}_upper"] = np.nan
     if n_boot and n_boot > 0:
-        # Bound memory: the logit fits allocate (B, n, p, p) work arrays.
-        p_max = X.shape[1] + 1
+        from .._resample import progress_bar
+
+        # Small problems refit every replicate (three Newton steps from the full-sample
+        # estimate); larger ones use the one-step expansion (see one_step_subset_fits),
+        # whose error shrinks with n and is far below the bootstrap spread there.
+        one_step = kind == "logit" and n_boot * n * (1 << k) > _REFIT_LIMIT
+        # Bound memory: refits allocate (chunk, n, p, p) work arrays, the expansion
+        # (chunk, n) replicate weights.
+        p_max = 1 if one_step else X.shape[1] + 1
         chunk = max(1, min(n_boot, 20_000_000 // max(n * p_max, 1)))
-        starts = subset_coefficients(X, y, w, groups) if kind == "logit" else None
         gds, totals = [], []
         chunks = iter_bootstrap_weights(n, n_boot, random_state, chunk_size=chunk,
                                         base_weights=w)
-        for Wb in _progress(chunks, enabled=progress, total=math.ceil(n_boot / chunk),
-                            desc="dominance bootstrap"):
-            fits = subset_fits(X, y, Wb, groups, kind, starts)
-            gds.append(shapley_from_fits(fits, k))
-            totals.append(fits[:, -1])
+        n_chunks = math.ceil(n_boot / chunk)
+        # step by step: one tick per subset model and chunk of replicates
+        with progress_bar(n_chunks * (1 << k), enabled=progress,
+                          desc="dominance bootstrap") as bar:
+            for Wb in chunks:
+                if one_step:
+                    fits = one_step_subset_fits(X, y, w, Wb, groups, starts, tick=bar.update)
+                else:
+                    fits = subset_fits(X, y, Wb, groups, kind, starts)
+                    bar.update(1 << k)
+                gds.append(shapley_from_fits(fits, k))
+                totals.append(fits[:, -1])
         G = np.concatenate(gds)
         T = np.concatenate(totals)
         lo, hi = percentile_interval(G, alpha)

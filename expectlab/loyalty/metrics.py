@@ -39,6 +39,8 @@ def _group_sums(W: np.ndarray, y: np.ndarray, order: np.ndarray, starts: np.ndar
                 ) -> tuple[np.ndarray, np.ndarray]:
     Ws = W[:, order]
     ys = y[order]
+    if len(starts) == len(y):  # no tied predictions: every group is one respondent
+        return Ws * ys[None, :], Ws * (1 - ys)[None, :]
     pos = np.add.reduceat(Ws * ys[None, :], starts, axis=1)
     neg = np.add.reduceat(Ws * (1 - ys)[None, :], starts, axis=1)
     return pos, neg
@@ -77,19 +79,29 @@ def log_loss(y: np.ndarray, p: np.ndarray, W: np.ndarray) -> np.ndarray:
     return -(W @ (y * np.log(pc) + (1 - y) * np.log1p(-pc))) / W.sum(axis=1)
 
 
-def calibration(y: np.ndarray, p: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Calibration slope and calibration-in-the-large intercept, one per weight row."""
+def calibration(y: np.ndarray, p: np.ndarray, W: np.ndarray,
+                start: tuple[float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Calibration slope and calibration-in-the-large intercept, one per weight row.
+
+    ``start`` (slope, intercept), e.g. the full-sample values when ``W`` holds bootstrap
+    replicates, starts the Newton iterations there (same converged values, fewer steps).
+    """
     pc = np.clip(p, 1e-8, 1 - 1e-8)
     lp = np.log(pc / (1 - pc))
     n = len(y)
-    beta, _, _ = batched_logit(np.column_stack([np.ones(n), lp]), y, W)
-    inter, _, _ = batched_logit(np.ones((n, 1)), y, W, offset=lp)
+    s_beta = s_int = None
+    if start is not None:
+        # intercept of the slope model: start from 0 (its value at a calibrated model)
+        s_beta, s_int = np.array([0.0, start[0]]), np.array([start[1]])
+    beta, _, _ = batched_logit(np.column_stack([np.ones(n), lp]), y, W, start=s_beta)
+    inter, _, _ = batched_logit(np.ones((n, 1)), y, W, offset=lp, start=s_int)
     return beta[:, 1], inter[:, 0]
 
 
-def metric_values(y: np.ndarray, p: np.ndarray, W: np.ndarray) -> dict[str, np.ndarray]:
-    """All metrics for every row of ``W``."""
-    slope, intercept = calibration(y, p, W)
+def metric_values(y: np.ndarray, p: np.ndarray, W: np.ndarray,
+                  start: tuple[float, float] | None = None) -> dict[str, np.ndarray]:
+    """All metrics for every row of ``W`` (``start``: see :func:`calibration`)."""
+    slope, intercept = calibration(y, p, W, start=start)
     return {
         "roc_auc": roc_auc(y, p, W),
         "pr_auc": pr_auc(y, p, W),
@@ -120,6 +132,7 @@ def metric_table(
     n_boot: int = 200,
     alpha: float = 0.05,
     random_state: int | np.random.Generator | None = None,
+    progress: bool | None = False,
 ) -> pd.DataFrame:
     """Held-out metrics with percentile bootstrap intervals over respondents.
 
@@ -149,10 +162,15 @@ def metric_table(
         reps: dict[str, list[np.ndarray]] = {k: [] for k in point}
         # Keep chunks small: the calibration fits allocate (B, n, 2, 2) work arrays.
         chunk = max(1, min(n_boot, 2_000_000 // max(n, 1)))
-        for Wb in iter_bootstrap_weights(n, n_boot, random_state, chunk_size=chunk,
-                                         base_weights=w):
-            for k, v in metric_values(y, p, Wb).items():
-                reps[k].append(v)
+        from .._resample import progress_bar
+
+        start = (float(point["calibration_slope"][0]), float(point["calibration_intercept"][0]))
+        with progress_bar(n_boot, enabled=progress, desc="metric bootstrap") as bar:
+            for Wb in iter_bootstrap_weights(n, n_boot, random_state, chunk_size=chunk,
+                                             base_weights=w):
+                for k, v in metric_values(y, p, Wb, start=start).items():
+                    reps[k].append(v)
+                bar.update(Wb.shape[0])
         for k in point:
             lo, hi = percentile_interval(np.concatenate(reps[k]), alpha)
             table.loc[k, ["lower", "upper"]] = [float(lo), float(hi)]

@@ -25,7 +25,7 @@ from .._validate import as_frame
 from ._design import check_identified, design_matrix, prepare
 from .curve import LoyaltyCurve, binary_outcome, loyalty_curve
 from .engines import make_engine, warn_if_fragile
-from .importance import dominance_analysis, permutation_importance
+from .importance import _permutation_table, dominance_analysis, permutation_predictions
 from .leakage import leakage_report, warn_leakage
 from .metrics import lift_table, metric_table
 
@@ -79,9 +79,13 @@ class LoyaltyModel(Estimator):
     random_state : int, Generator or None
         Seeds the folds, the boosting engine, the bootstraps and the permutations.
     n_jobs : int or None
-        Folds fitted in parallel with joblib (``None`` or 1 = sequential).
-    progress : bool
-        Show a progress bar for the dominance bootstrap.
+        Folds fitted (and their permutation importance computed) in parallel with
+        joblib (1 = sequential; ``None`` = sequential unless a joblib backend is active,
+        e.g. ``with joblib.parallel_backend("dask"):`` runs them on a Dask cluster).
+    progress : bool or None
+        Progress bars for the cross-validation folds, the metric, permutation and
+        dominance bootstraps (step by step). ``None`` (default): only when the output
+        is a terminal; ``True`` always; ``False`` never.
 
     Attributes
     ----------
@@ -167,7 +171,7 @@ class LoyaltyModel(Estimator):
         alpha: float = 0.05,
         random_state: int | np.random.Generator | None = None,
         n_jobs: int | None = None,
-        progress: bool = True,
+        progress: bool | None = None,
     ) -> None:
         self.engine = engine
         self.cv = cv
@@ -399,13 +403,14 @@ class LoyaltyModel(Estimator):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", FragileResultWarning)
                 fold_models = parallel_map(lambda f: fit_engine(f[0], seeds[0]), folds,
-                                           n_jobs=self.n_jobs)
+                                           n_jobs=self.n_jobs, progress=self.progress,
+                                           desc="cross-validation folds")
             oof = np.empty(n)
             for (_, test), eng in zip(folds, fold_models, strict=True):
                 oof[test] = self._event_proba(eng, X[test])
             self.oof_proba_ = pd.Series(oof, index=used.index, name="oof_probability")
             self.metrics_ = metric_table(y_event, oof, w, n_boot=self.n_boot, alpha=self.alpha,
-                                         random_state=seeds[2])
+                                         random_state=seeds[2], progress=self.progress)
             self.lift_ = lift_table(y_event, oof, w)
         # Driver importance.
         self.importance_ = None
@@ -481,18 +486,28 @@ class LoyaltyModel(Estimator):
         names = list(spec.groups)
         table = pd.DataFrame(index=pd.Index(names, name="driver"))
         if folds:
-            held = []
-            for _, test in folds:
-                wt = np.ones(len(test)) if w is None else w[test]
-                held.append((used.iloc[test], y_event[test], wt))
+            # The shuffles are drawn here, fold by fold in a fixed order, so the result
+            # does not depend on where the folds run (joblib, e.g. a Dask cluster); each
+            # fold's model then predicts its held-out design with every driver shuffled.
+            rng = check_random_state(seeds[3])
+            R = self.permutation_repeats
+            perms = [[[rng.permutation(len(test)) for _ in range(R)] for _ in spec.drivers]
+                     for _, test in folds]
+            replay = _Replay(perms)
 
-            def predict(f: int, frame: pd.DataFrame) -> np.ndarray:
-                return self._event_proba(fold_models[f], design_matrix(frame, spec))
+            def fold_predictions(f: int) -> tuple[np.ndarray, np.ndarray]:
+                eng = fold_models[f]
+                return permutation_predictions(
+                    X[folds[f][1]], lambda Z: self._event_proba(eng, Z), spec.groups,
+                    spec.interactions, spec.drivers, R, replay.generator(f))
 
-            perm = permutation_importance(held, predict, spec.drivers,
-                                          n_repeats=self.permutation_repeats,
-                                          n_boot=self.n_boot, alpha=self.alpha,
-                                          random_state=seeds[3])
+            preds = parallel_map(fold_predictions, range(len(folds)), n_jobs=self.n_jobs,
+                                 progress=self.progress, desc="permutation importance")
+            stored = [(y_event[test], base, permuted)
+                      for (_, test), (base, permuted) in zip(folds, preds, strict=True)]
+            weights = [np.ones(len(test)) if w is None else w[test] for _, test in folds]
+            perm = _permutation_table(stored, weights, spec.drivers, n_boot=self.n_boot,
+                                      alpha=self.alpha, rng=rng, progress=self.progress)
             table = table.join(perm)
         kind = "linear" if self.engine == "ordinal" else "logit"
         y_dom = y_raw if kind == "linear" else y_event
@@ -647,3 +662,22 @@ class LoyaltyModel(Estimator):
         if self.lift_ is None:
             raise InputError("No out-of-fold predictions (cv=None). Refit with cv=5.")
         return plot_lift(self.lift_, ax=ax, **kwargs)
+
+
+class _Replay:
+    """Permutations drawn up front, handed out again in the order they were drawn (a
+    stand-in for the generator inside :func:`permutation_predictions`)."""
+
+    def __init__(self, perms: list[list[list[np.ndarray]]]) -> None:
+        self.perms = perms
+
+    def generator(self, fold: int) -> Any:
+        return _ReplayGenerator([p for per_driver in self.perms[fold] for p in per_driver])
+
+
+class _ReplayGenerator:
+    def __init__(self, perms: list[np.ndarray]) -> None:
+        self._perms = iter(perms)
+
+    def permutation(self, n: int) -> np.ndarray:
+        return next(self._perms)

@@ -42,6 +42,7 @@ from .fitting import (
     solve_from_crossproducts,
     wls_fit,
 )
+from .._partitions import engine_of
 from .surface import surface_table
 from .zones import DEFAULT_CUTS, assign_zones, zone_table
 
@@ -325,8 +326,13 @@ class SatisfactionRegression(Estimator):
 
         Parameters
         ----------
-        data : pandas.DataFrame or Study
-            One row per respondent. With a :class:`~expectlab.Study`, a role may name one
+        data : pandas.DataFrame, Study, dask or pyspark DataFrame
+            One row per respondent. A Dask or Spark DataFrame is reduced inside its
+            engine to weighted cross-products (single columns for the roles, column
+            names for controls and weights, no clusters; see
+            :mod:`expectlab.satisfaction._distributed`): point estimates and analytic
+            standard errors equal the in-memory ones; the bootstrap is then a Poisson
+            bootstrap. With a :class:`~expectlab.Study`, a role may name one
             of its scales (``satisfaction="satisfaction"`` stands for its items), the
             answer scale comes from the codebook (unless ``scale=`` is set), items the
             codebook flags as negatively worded are reversed, and the study's weights
@@ -351,6 +357,11 @@ class SatisfactionRegression(Estimator):
             ``self``, fitted.
         """
         names = self._check_params()
+        if engine_of(data) is not None:
+            return self._fit_distributed(data, names, satisfaction=satisfaction,
+                                         expectation=expectation, experience=experience,
+                                         controls=controls, weights=weights, cluster=cluster)
+        self._engine = None
         frame, study = as_frame(data)
         source = "data" if study is None else study.source
         controls = column_list(controls, role="controls")
@@ -517,22 +528,194 @@ class SatisfactionRegression(Estimator):
         self._fitted = True
         return self
 
+    def _fit_distributed(self, data: Any, names: list[str], *, satisfaction: Any,
+                         expectation: Any, experience: Any, controls: Any, weights: Any,
+                         cluster: Any) -> Self:
+        """Fit from cross-products computed inside Dask or Spark (see ``_distributed``)."""
+        from . import _distributed as D
+
+        engine = engine_of(data)
+        for role, spec in (("satisfaction", satisfaction), ("expectation", expectation),
+                           ("experience", experience)):
+            if not isinstance(spec, str):
+                raise InputError(
+                    f"On a {engine} DataFrame {role}= must name one column; score multi-item "
+                    "scales first (e.g. the item mean as a column).")
+        if cluster is not None:
+            raise InputError(f"cluster= is not available on a {engine} DataFrame; fit the "
+                             "clustered model in memory.")
+        if weights is not None and not isinstance(weights, str):
+            raise InputError(f"On a {engine} DataFrame weights= must name a column.")
+        if self.scale is None:
+            raise InputError(f"On a {engine} DataFrame pass scale=(lowest, highest) or "
+                             "scale='infer' (there is no codebook to take it from).")
+        controls = column_list(controls, role="controls")
+        roles = D.Roles(satisfaction, expectation, experience, controls, weights)
+        absent = [c for c in roles.keys if c not in set(data.columns)]
+        if absent:
+            raise InputError(f"Column(s) {absent} not found in the {engine} DataFrame.")
+        table = D.grouped(data, roles.keys)
+        scale = None if isinstance(self.scale, str) else tuple(map(float, self.scale))
+        mom = D.run(table, lambda part: D.moments(part, roles, scale), D._add, roles.keys)
+        n = int(round(mom["n"]))
+        total = n + sum(v for k, v in mom.items() if k.startswith("excl|"))
+        if mom["sum_w"] <= 0 and n > 0:
+            raise InputError(f"Weight column {weights!r}: every weight is zero or missing.")
+        if scale is None:
+            scale = (float(np.floor(min(mom["min_e"], mom["min_p"]))),
+                     float(np.ceil(max(mom["max_e"], mom["max_p"]))))
+            inferred = True
+        else:
+            inferred = False
+            bad = {k[4:]: v for k, v in mom.items() if k.startswith("out|") and v > 0}
+            if bad:
+                raise InputError(
+                    f"Answers outside the scale {scale[0]:g} to {scale[1]:g}: "
+                    + ", ".join(f"{int(v)} rows in {c!r}" for c, v in bad.items())
+                    + f" (values {', '.join(mom['examples'])}). Declare missing-value codes "
+                    "as missing or correct the scale.")
+        k_max = max(_models.MODELS[m].k for m in names) + len(controls)
+        if n <= k_max + 1:
+            raise InputError(f"Only {n} usable rows (after {int(total - n)} exclusions) for "
+                             f"models with up to {k_max} parameters.")
+        for role, key, col in (("satisfaction", "s", satisfaction),
+                               ("expectation", "e", expectation),
+                               ("experience", "p", experience)):
+            if mom[f"min_{key}"] == mom[f"max_{key}"]:
+                raise InputError(f"{role} column {col!r} has the same value for every usable "
+                                 "respondent; a regression needs variation.")
+        if "ratio" in names and mom["e_nonpositive"] > 0:
+            raise InputError(f"The ratio model needs expectation {expectation!r} > 0, but "
+                             f"{int(mom['e_nonpositive'])} rows are 0 or negative; leave "
+                             "'ratio' out of models=.")
+        self.scale_, self.scale_inferred_ = scale, inferred
+        self.weights_ = None if weights is None else f"column {weights!r}"
+        self._set_commensurate_moments(mom, n)
+        if self.center == "midpoint":
+            center = (scale[0] + scale[1]) / 2.0
+        elif self.center == "pooled_mean":
+            center = (mom["wsum_e"] + mom["wsum_p"]) / (2.0 * mom["sum_w"])
+        else:
+            center = 0.0
+        self.center_ = float(center)
+        self.labels_ = {"satisfaction": satisfaction, "expectation": expectation,
+                        "experience": experience}
+        self.columns_ = {**self.labels_, "controls": controls, "weights": weights,
+                         "cluster": None}
+        cov_type = self.cov_type
+        if cov_type == "cluster":
+            raise InputError("cov_type='cluster' needs clusters, which a distributed fit "
+                             "does not take.")
+        self.cov_type_ = cov_type
+        self.reliability_ = pd.DataFrame(columns=["role", "items", "n_items", "cronbach_alpha",
+                                                  "alpha_lower", "alpha_upper"])
+        self._bases = [b for b in _BASIS_ORDER
+                       if any(_models.MODELS[m].basis == b for m in names)]
+        self._controls = np.empty((0, len(controls)))
+        self._y = self._e_raw = self._p_raw = self._w = None
+        self._weighted = weights is not None
+        self._clusters = None
+        self._index = None
+        self._engine = engine
+        self.n_obs_ = n
+        reasons = [(k[5:], int(round(v))) for k, v in mom.items()
+                   if k.startswith("excl|") and v > 0]
+        self.excluded_ = pd.DataFrame({
+            "row": pd.Series([None] * sum(c for _, c in reasons), dtype=object),
+            "reason": [r for r, c in reasons for _ in range(c)]})
+        self.model_names_ = [m for m in _models.DEFAULT_MODELS if m in names]
+        width = sum(_BASIS_SIZE[b] for b in self._bases) + len(controls) + 1
+        cp = D.run(table, lambda part: D.crossproducts(part, roles, self._bases, center, width),
+                   D._add, roles.keys)
+        cross = cp["cross"]
+        y_col = width - 1
+        fits: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        for name in self.model_names_:
+            mapping = self._union_mapping(name)
+            xtx = mapping.T @ cross[:y_col, :y_col] @ mapping
+            if np.linalg.matrix_rank(xtx) < xtx.shape[0]:
+                raise InputError(f"The terms of the {name!r} model are collinear on these "
+                                 f"data ({', '.join(self._term_names(name))}).")
+            params = np.linalg.solve(xtx, mapping.T @ cross[:y_col, y_col])
+            fits[name] = (mapping, params, np.linalg.pinv(xtx))
+        meat = None
+        if cov_type != "nonrobust":
+            meat = D.run(table, lambda part: D.meats(part, roles, self._bases, center, fits,
+                                                     hc3=cov_type == "HC3"),
+                         D._add, roles.keys)
+        w_total = mom["sum_w"]
+        tss = float(cross[y_col, y_col] - mom["wsum_s"] ** 2 / w_total)
+        self.results_ = {}
+        self.params_ = {}
+        for name, (mapping, params, bread) in fits.items():
+            k = len(params)
+            xty = mapping.T @ cross[:y_col, y_col]
+            ssr = float(cross[y_col, y_col] - params @ xty)
+            llf = (-n / 2.0 * np.log(ssr) - (1.0 + np.log(np.pi / (n / 2.0))) * n / 2.0
+                   + 0.5 * cp["sum_log_w"])
+            if cov_type == "nonrobust":
+                cov = bread * (ssr / (n - k))
+            else:
+                cov = bread @ meat[name] @ bread
+                if cov_type == "HC1":
+                    cov *= n / (n - k)
+            fit = LinearFit(params=params, cov=cov, ssr=ssr, centered_tss=tss, nobs=n, k=k,
+                            llf=float(llf), df_inference=float(n - k), fitted=None)
+            self.results_[name] = fit
+            self.params_[name] = pd.Series(params, index=self._term_names(name))
+        self._cross = None
+        self._boot_cache = {}
+        if self.n_boot > 0:
+            from .fitting import _seed_sequences
+
+            seed = int(_seed_sequences(self.random_state, 1)[0].generate_state(1)[0])
+            B = int(self.n_boot)
+            flat = D.run(table, lambda part: D.boot_crossproducts(
+                part, roles, self._bases, center, width, seed, B), np.add, roles.keys)
+            upper = np.triu_indices(width)
+            self._cross = np.empty((B, width, width))
+            self._cross[:, upper[0], upper[1]] = flat
+            self._cross[:, upper[1], upper[0]] = flat
+        self.comparison_ = self._comparison()
+        self._fitted = True
+        return self
+
+    def _set_commensurate_moments(self, mom: dict, n: int) -> None:
+        """The commensurability check of :meth:`_set_commensurate` from sums."""
+        def sd(key: str) -> float:
+            mean = mom[f"sum_{key}"] / n
+            return float(np.sqrt(max(mom[f"sq_{key}"] / n - mean * mean, 0.0)))
+
+        e_min, e_max, p_min, p_max = mom["min_e"], mom["max_e"], mom["min_p"], mom["max_p"]
+        self._commensurate_from(e_min, e_max, p_min, p_max, sd("e"), sd("p"))
+
+    def _require_rows(self, what: str) -> None:
+        if getattr(self, "_engine", None) is not None and self._y is None:
+            raise InputError(
+                f"{what} needs the respondents' rows, which a fit on a {self._engine} "
+                "DataFrame does not keep. Pass data= where possible, or fit in memory.")
+
     def _set_commensurate(self, e_raw: np.ndarray, p_raw: np.ndarray) -> None:
+        self._commensurate_from(float(np.min(e_raw)), float(np.max(e_raw)),
+                                float(np.min(p_raw)), float(np.max(p_raw)),
+                                float(np.std(e_raw)), float(np.std(p_raw)))
+
+    def _commensurate_from(self, e_min: float, e_max: float, p_min: float, p_max: float,
+                           sd_e: float, sd_p: float) -> None:
         # Commensurability: the formulas compare E and P point by point, which only makes
         # sense when both are answers on the same scale with similar spread.
-        range_e, range_p = np.ptp(e_raw), np.ptp(p_raw)
-        sd_e, sd_p = np.std(e_raw), np.std(p_raw)
+        range_e, range_p = e_max - e_min, p_max - p_min
         width = self.scale_[1] - self.scale_[0]
         reasons = []
-        overlap = min(e_raw.max(), p_raw.max()) - max(e_raw.min(), p_raw.min())
-        union = max(e_raw.max(), p_raw.max()) - min(e_raw.min(), p_raw.min())
+        overlap = min(e_max, p_max) - max(e_min, p_min)
+        union = max(e_max, p_max) - min(e_min, p_min)
         if overlap < 0.5 * union:
-            reasons.append(f"observed ranges barely overlap ({np.min(e_raw):g} to "
-                           f"{np.max(e_raw):g} for expectation, {np.min(p_raw):g} to "
-                           f"{np.max(p_raw):g} for experience)")
+            reasons.append(f"observed ranges barely overlap ({e_min:g} to "
+                           f"{e_max:g} for expectation, {p_min:g} to "
+                           f"{p_max:g} for experience)")
         elif abs(range_e - range_p) > 0.4 * width:
-            reasons.append(f"observed ranges differ ({np.min(e_raw):g}-{np.max(e_raw):g} for "
-                           f"expectation, {np.min(p_raw):g}-{np.max(p_raw):g} for experience)")
+            reasons.append(f"observed ranges differ ({e_min:g}-{e_max:g} for "
+                           f"expectation, {p_min:g}-{p_max:g} for experience)")
         if max(sd_e, sd_p) > 2.5 * max(min(sd_e, sd_p), 1e-12):
             reasons.append(f"standard deviations differ ({sd_e:.2f} vs {sd_p:.2f})")
         self.commensurate_ = not reasons
@@ -745,6 +928,7 @@ class SatisfactionRegression(Estimator):
 
     def _j_test(self, null: str, rival_fitted: np.ndarray) -> tuple[float, float]:
         """J test: t statistic and p of ``rival_fitted`` added to the ``null`` model."""
+        self._require_rows("The J test of the ratio model (verdict('ratio'))")
         augmented = np.column_stack([
             self._model_design(null, self._p_raw, self._e_raw, self._controls), rival_fitted])
         jfit = wls_fit(augmented, self._y, self._w if self._weighted else None,
@@ -825,12 +1009,14 @@ class SatisfactionRegression(Estimator):
         satisfied". Shares and means use the survey weights.
         """
         self._check_fitted()
+        self._require_rows("zones()")
         return zone_table(self._p_raw - self._e_raw, self._y, self._w, cuts=cuts,
                           alpha=self.alpha)
 
     def assign_zones(self, cuts: Sequence[float] = DEFAULT_CUTS) -> pd.Series:
         """Disconfirmation zone of every respondent used in the fit (index = input rows)."""
         self._check_fitted()
+        self._require_rows("assign_zones()")
         return pd.Series(assign_zones(self._p_raw - self._e_raw, cuts), index=self._index,
                          name="zone")
 
@@ -843,6 +1029,7 @@ class SatisfactionRegression(Estimator):
         """
         name, fit = self._get(model)
         if data is None:
+            self._require_rows("predict() without data")
             return pd.Series(fit.fitted, index=self._index, name="predicted")
         frame, _ = as_frame(data)
         cols = self.columns_
@@ -875,6 +1062,7 @@ class SatisfactionRegression(Estimator):
         share of respondents whose shifted value hit the end of the scale.
         """
         name, fit = self._get(model)
+        self._require_rows("what_if()")
         e0, p0 = self._e_raw, self._p_raw
         e1, p1 = e0 + expectation_shift, p0 + experience_shift
         lo, hi = self.scale_
