@@ -11,6 +11,7 @@ numpy core, so the estimates equal the in-memory ones; scoring ships the fitted 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -36,11 +37,9 @@ def engine_of(obj: Any) -> str | None:
 
 def import_engine(engine: str) -> Any:
     """Import the engine's package, or raise an InputError saying what to install."""
+    name = "dask.dataframe" if engine == "dask" else "pyspark.sql"
     try:
-        if engine == "dask":
-            import dask.dataframe as module
-        else:
-            import pyspark.sql as module
+        module = importlib.import_module(name)
     except ImportError as exc:  # pragma: no cover - the frame came from the package
         extra = "dask" if engine == "dask" else "spark"
         raise InputError(

@@ -141,7 +141,7 @@ def compress_rows(columns: Sequence[np.ndarray], weights: np.ndarray,
     inverse, first = _row_codes(stacked, column_codes)
     counts = np.bincount(inverse, weights=weights, minlength=len(first))
     unique = stacked[first]
-    if factors is not None:
+    if factors is not None and column_codes is not None:
         for codes, uniques in column_codes:
             factors.append(Factor.from_codes(codes[first], np.asarray(uniques)))
     return [unique[:, j] for j in range(unique.shape[1])], counts, inverse
@@ -209,6 +209,9 @@ class RepeatModelBase(Estimator):
     #: set while the Hessian at the optimum is computed (for standard errors), so models
     #: with a differenced Hessian can use their more precise rule there
     _final_hessian = False
+    #: per-column factors of the rows compressed in ``fit``, reused by the next
+    #: ``_prepare`` (declared only: instances set it, ``_factor`` reads it with getattr)
+    _column_factors: list[Factor] | None
 
     # -- objective -----------------------------------------------------------------------
     def _total_loglik(self, log_theta: np.ndarray) -> float:
@@ -253,9 +256,12 @@ class RepeatModelBase(Estimator):
         With theta = exp(x): dl/dx = theta g and d2l/dx2 = diag(theta) H diag(theta) +
         diag(theta g), from the model's natural-scale ``_weighted_hess``.
         """
+        weighted_hess = self._weighted_hess
+        if weighted_hess is None:  # callers check first; only models with a Hessian get here
+            raise TypeError(f"{type(self).__name__} defines no _weighted_hess.")
         theta = np.exp(log_theta)
         with np.errstate(all="ignore"):
-            value, g, H = self._weighted_hess(theta, self._data, self._counts)
+            value, g, H = weighted_hess(theta, self._data, self._counts)
         g = g * theta
         H = H * np.outer(theta, theta) + np.diag(g)
         if not (np.isfinite(value) and np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
@@ -507,6 +513,9 @@ class RepeatModelBase(Estimator):
         from ._engines import distinct_rows
 
         engine = engine_of(frame)
+        if engine is None:  # callers check engine_of first
+            raise TypeError(f"_fit_engine needs a Dask or Spark DataFrame, got "
+                            f"{type(frame).__name__}.")
         names = {role: given.get(role) or role for role in roles}
         for role, name in names.items():
             if not isinstance(name, str):

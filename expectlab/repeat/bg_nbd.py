@@ -7,7 +7,7 @@ and p ~ Beta(a, b). Dropout is never observed; the model infers it from long sil
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 from scipy.special import digamma, gammaln, hyp2f1, polygamma
@@ -117,6 +117,14 @@ class BetaGeo(AliveFromLogOddsMixin, TransactionPlots, TransactionModelBase):
                        ) -> tuple[float, np.ndarray, np.ndarray]:
         """Total log-likelihood, gradient and exact Hessian (for Newton steps)."""
         return self._weighted_terms(theta, data, counts, hessian=True)
+
+    @overload
+    def _weighted_terms(self, theta: np.ndarray, data: tuple, counts: np.ndarray,
+                        hessian: Literal[True]) -> tuple[float, np.ndarray, np.ndarray]: ...
+
+    @overload
+    def _weighted_terms(self, theta: np.ndarray, data: tuple, counts: np.ndarray,
+                        hessian: Literal[False]) -> tuple[float, np.ndarray, None]: ...
 
     def _weighted_terms(self, theta: np.ndarray, data: tuple, counts: np.ndarray,
                         hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:

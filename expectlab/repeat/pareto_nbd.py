@@ -46,6 +46,7 @@ def _log_f_grad(r: float, alpha: float, s: float, beta: float, x: np.ndarray,
     """
     rho = r + s + x
     alpha_side = alpha >= beta
+    b2: float | np.ndarray
     if alpha_side:
         base, other, b2, diff = alpha, beta, s + 1.0, alpha - beta
     else:

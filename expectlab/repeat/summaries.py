@@ -164,7 +164,7 @@ def summarise_transactions(
     from ..engines import engine_of
 
     distributed = engine_of(log)
-    is_frame = isinstance(log, pd.DataFrame)
+    is_frame: bool | None = isinstance(log, pd.DataFrame)
     if distributed is not None:
         from ._engines import aggregate_engine
 

@@ -103,9 +103,10 @@ def export_pptx(nb: Any, path: Path, *, title: str, date: str | None = None,
 
     words = _WORDS.get(language, _WORDS["en"])
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    # keep our own 16:9 sizes: reading them back from the deck is typed Length | None
+    width, height = Inches(13.333), Inches(7.5)
+    deck.slide_width, deck.slide_height = width, height
     blank = deck.slide_layouts[6]
-    width, height = deck.slide_width, deck.slide_height
     margin = Inches(0.6)
 
     slide = deck.slides.add_slide(blank)
@@ -135,5 +136,5 @@ def export_pptx(nb: Any, path: Path, *, title: str, date: str | None = None,
         left = Emu(int((width - pic_w) / 2))
         picture = slide.shapes.add_picture(io.BytesIO(png), left, Inches(1.3), pic_w, pic_h)
         picture.name = label[:100]
-    deck.save(path)
+    deck.save(str(path))
     return path

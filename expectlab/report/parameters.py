@@ -12,7 +12,7 @@ import keyword
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from .._errors import InputError
 
@@ -188,7 +188,7 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[int | float]:
     import math
 
     return (isinstance(value, (int, float)) and not isinstance(value, bool)

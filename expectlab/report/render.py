@@ -223,9 +223,9 @@ def render_report_files(
                           info=params.get("report_info"))
         # Everything worked: move into place (each move is atomic within one folder tree).
         files = {}
-        for fmt, path in written.items():
-            target = out_dir / path.name
-            path.replace(target)
+        for fmt, made in written.items():
+            target = out_dir / made.name
+            made.replace(target)
             files[fmt] = target
         notebook = out_dir / executed.name
         executed.replace(notebook)
