@@ -29,7 +29,7 @@ each other to compare them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -174,7 +174,7 @@ def _group_slices(tab: CountTable) -> Iterator[tuple[int, slice]]:
 
 
 def bootstrap_table(tab: CountTable, n_boot: int, rng: np.random.Generator,
-                    groups: Iterator[int] | None = None) -> np.ndarray:
+                    groups: Iterable[int] | None = None) -> np.ndarray:
     """Replicates of the group statistics, shape ``(n_boot, G, 11)``.
 
     Group by group (in order, one generator), ``n_boot`` draws of

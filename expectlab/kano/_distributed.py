@@ -24,6 +24,7 @@ import pandas as pd
 
 from .._errors import InputError
 from .._partitions import collect_grouped, engine_of, map_reduce
+from .._results import ExclusionLog
 from ._data import Prepared, prepare
 from ._inputs import KanoInputs
 
@@ -42,7 +43,8 @@ def distributed_inputs(data: Any, *, respondent: str | None, attribute: str | No
     engine = engine_of(data)
     roles = {"respondent": respondent, "attribute": attribute, "functional": functional,
              "dysfunctional": dysfunctional}
-    missing = [r for r, v in roles.items() if not isinstance(v, str)]
+    named = {r: v for r, v in roles.items() if isinstance(v, str)}
+    missing = [r for r in roles if r not in named]
     if missing:
         raise InputError(
             f"KanoAnalysis.fit on a {engine} DataFrame needs "
@@ -61,8 +63,9 @@ def distributed_inputs(data: Any, *, respondent: str | None, attribute: str | No
         raise InputError(
             f"Column(s) {absent} not found in the {engine} DataFrame; it has "
             f"{sorted(columns)[:20]}.")
-    return KanoInputs(data, respondent, attribute, functional, dysfunctional, wave, segment,
-                      weights, importance, None, [f"Counted by {engine} (distributed)"])
+    return KanoInputs(data, named["respondent"], named["attribute"], named["functional"],
+                      named["dysfunctional"], wave, segment, weights, importance, None,
+                      [f"Counted by {engine} (distributed)"])
 
 
 def _attribute_order(data: Any, attribute: str, labels: list[Any]) -> list[Any]:
@@ -113,14 +116,21 @@ def prepare_distributed(inputs: KanoInputs, *, table: Any, answer_set: Any) -> P
     return prep
 
 
-class _Expanded:
-    """Exclusion log of a distributed fit (no row labels: the engine's rows have none)."""
+class _Expanded(ExclusionLog):
+    """Exclusion log of a distributed fit (no row labels: the engine's rows have none).
+
+    Starts from the expanded exclusions (one row per input row, ``row`` missing); rows
+    added later with :meth:`add` follow them.
+    """
 
     def __init__(self, frame: pd.DataFrame) -> None:
+        super().__init__()
         self._frame = frame
 
     def to_frame(self) -> pd.DataFrame:
-        return self._frame
+        if not self._parts:
+            return self._frame
+        return pd.concat([self._frame, super().to_frame()], ignore_index=True)
 
 
 def _with_missing_flag(data: Any, respondent: str) -> Any:

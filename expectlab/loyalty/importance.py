@@ -409,14 +409,15 @@ def dominance_analysis(
     alpha: float = 0.05,
     max_drivers: int = 8,
     random_state: int | np.random.Generator | None = None,
-    progress: bool = False,
+    progress: bool | None = False,
 ) -> tuple[pd.DataFrame, dict[str, float | str]]:
     """General dominance of each driver group with bootstrap intervals.
 
     Returns the table (index = driver; ``dominance``, its interval, ``share`` of the total
     fit and its interval) and the total fit with its interval. With more than
     ``max_drivers`` groups the table is all NaN, the total empty, and a
-    :class:`FragileResultWarning` says why.
+    :class:`FragileResultWarning` says why. ``progress`` shows a bar over the bootstrap
+    (``None``: only on a terminal).
 
     Examples
     --------
@@ -468,7 +469,9 @@ def dominance_analysis(
         # Small problems refit every replicate (three Newton steps from the full-sample
         # estimate); larger ones use the one-step expansion (see one_step_subset_fits),
         # whose error shrinks with n and is far below the bootstrap spread there.
-        one_step = kind == "logit" and n_boot * n * (1 << k) > _REFIT_LIMIT
+        # (the expansion is around the full-sample subset fits, which only logit has)
+        expand_at = starts if n_boot * n * (1 << k) > _REFIT_LIMIT else None
+        one_step = expand_at is not None
         # Bound memory: refits allocate (chunk, n, p, p) work arrays, the expansion
         # (chunk, n) replicate weights.
         p_max = 1 if one_step else X.shape[1] + 1
@@ -481,8 +484,9 @@ def dominance_analysis(
         with progress_bar(n_chunks * (1 << k), enabled=progress,
                           desc="dominance bootstrap") as bar:
             for Wb in chunks:
-                if one_step:
-                    fits = one_step_subset_fits(X, y, w, Wb, groups, starts, tick=bar.update)
+                if expand_at is not None:
+                    fits = one_step_subset_fits(X, y, w, Wb, groups, expand_at,
+                                                tick=bar.update)
                 else:
                     fits = subset_fits(X, y, Wb, groups, kind, starts)
                     bar.update(1 << k)

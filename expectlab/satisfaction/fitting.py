@@ -47,7 +47,7 @@ class LinearFit:
     k: int
     llf: float
     df_inference: float  # residual df for t and F reference distributions
-    fitted: np.ndarray
+    fitted: np.ndarray | None  # None from cross-products (a Dask / Spark fit keeps no rows)
 
     @property
     def df_resid(self) -> float:

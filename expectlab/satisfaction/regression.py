@@ -14,7 +14,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Self
 
 import numpy as np
 import pandas as pd
@@ -55,7 +55,17 @@ __all__ = ["SatisfactionRegression", "Verdict"]
 _ROLES = ("satisfaction", "expectation", "experience")
 _CENTERS = ("midpoint", "pooled_mean", None)
 _BASIS_ORDER = ("poly", "piece", "ratio")
+_J_TEST = "The J test of the ratio model (verdict('ratio'))"
 _BASIS_SIZE = {"poly": 6, "piece": 6, "ratio": 2}
+
+
+class _Rows(NamedTuple):
+    """The respondents' rows of an in-memory fit (see ``_require_rows``)."""
+
+    y: np.ndarray
+    e_raw: np.ndarray
+    p_raw: np.ndarray
+    w: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -202,6 +212,15 @@ class SatisfactionRegression(Estimator):
     """
 
     _summary_title = "Satisfaction regression on expectation and experience"
+
+    # The respondents' rows of an in-memory fit (satisfaction, raw expectation and
+    # experience, weights); None after a Dask / Spark fit, which keeps only cross-products
+    # (``_engine`` names the engine then). Methods that need them call ``_require_rows``.
+    _y: np.ndarray | None
+    _e_raw: np.ndarray | None
+    _p_raw: np.ndarray | None
+    _w: np.ndarray | None
+    _engine: str | None
 
     def __init__(self, models: Sequence[str] | None = None,
                  center: Literal["midpoint", "pooled_mean"] | None = "midpoint",
@@ -555,7 +574,10 @@ class SatisfactionRegression(Estimator):
         if absent:
             raise InputError(f"Column(s) {absent} not found in the {engine} DataFrame.")
         table = D.grouped(data, roles.keys)
-        scale = None if isinstance(self.scale, str) else tuple(map(float, self.scale))
+        scale: tuple[float, float] | None = None
+        if not isinstance(self.scale, str):
+            lowest, highest = self.scale
+            scale = (float(lowest), float(highest))
         mom = D.run(table, lambda part: D.moments(part, roles, scale), D._add, roles.keys)
         n = int(round(mom["n"]))
         total = n + sum(v for k, v in mom.items() if k.startswith("excl|"))
@@ -638,7 +660,7 @@ class SatisfactionRegression(Estimator):
                                  f"data ({', '.join(self._term_names(name))}).")
             params = np.linalg.solve(xtx, mapping.T @ cross[:y_col, y_col])
             fits[name] = (mapping, params, np.linalg.pinv(xtx))
-        meat = None
+        meat: dict[str, np.ndarray] | None = None
         if cov_type != "nonrobust":
             meat = D.run(table, lambda part: D.meats(part, roles, self._bases, center, fits,
                                                      hc3=cov_type == "HC3"),
@@ -653,7 +675,7 @@ class SatisfactionRegression(Estimator):
             ssr = float(cross[y_col, y_col] - params @ xty)
             llf = (-n / 2.0 * np.log(ssr) - (1.0 + np.log(np.pi / (n / 2.0))) * n / 2.0
                    + 0.5 * cp["sum_log_w"])
-            if cov_type == "nonrobust":
+            if meat is None:  # cov_type == "nonrobust"
                 cov = bread * (ssr / (n - k))
             else:
                 cov = bread @ meat[name] @ bread
@@ -689,10 +711,21 @@ class SatisfactionRegression(Estimator):
         e_min, e_max, p_min, p_max = mom["min_e"], mom["max_e"], mom["min_p"], mom["max_p"]
         self._commensurate_from(e_min, e_max, p_min, p_max, sd("e"), sd("p"))
 
-    def _require_rows(self, what: str) -> None:
-        if getattr(self, "_engine", None) is not None and self._y is None:
-            raise InputError(
-                f"{what} needs the respondents' rows, which a fit on a {self._engine} "
+    def _require_rows(self, what: str) -> _Rows:
+        """The respondents' rows; refused after a Dask / Spark fit, which keeps none."""
+        y, e_raw, p_raw, w = self._y, self._e_raw, self._p_raw, self._w
+        if y is None or e_raw is None or p_raw is None or w is None:
+            raise InputError(self._no_rows_message(what))
+        return _Rows(y, e_raw, p_raw, w)
+
+    def _fitted_values(self, fit: LinearFit, what: str) -> np.ndarray:
+        """A model's fitted values; refused after a Dask / Spark fit, which keeps none."""
+        if fit.fitted is None:
+            raise InputError(self._no_rows_message(what))
+        return fit.fitted
+
+    def _no_rows_message(self, what: str) -> str:
+        return (f"{what} needs the respondents' rows, which a fit on a {self._engine} "
                 "DataFrame does not keep. Pass data= where possible, or fit in memory.")
 
     def _set_commensurate(self, e_raw: np.ndarray, p_raw: np.ndarray) -> None:
@@ -928,10 +961,10 @@ class SatisfactionRegression(Estimator):
 
     def _j_test(self, null: str, rival_fitted: np.ndarray) -> tuple[float, float]:
         """J test: t statistic and p of ``rival_fitted`` added to the ``null`` model."""
-        self._require_rows("The J test of the ratio model (verdict('ratio'))")
+        rows = self._require_rows(_J_TEST)
         augmented = np.column_stack([
-            self._model_design(null, self._p_raw, self._e_raw, self._controls), rival_fitted])
-        jfit = wls_fit(augmented, self._y, self._w if self._weighted else None,
+            self._model_design(null, rows.p_raw, rows.e_raw, self._controls), rival_fitted])
+        jfit = wls_fit(augmented, rows.y, rows.w if self._weighted else None,
                        cov_type=self.cov_type_, clusters=self._clusters)
         t = float(jfit.params[-1] / np.sqrt(jfit.cov[-1, -1]))
         return t, float(2 * stats.t.sf(abs(t), jfit.df_inference))
@@ -956,8 +989,8 @@ class SatisfactionRegression(Estimator):
         name, fit = self._get(model)
         full = self.results_["full"]
         if name == "ratio":
-            t, p = self._j_test("ratio", full.fitted)
-            t_rev, p_rev = self._j_test("full", fit.fitted)
+            t, p = self._j_test("ratio", self._fitted_values(full, _J_TEST))
+            t_rev, p_rev = self._j_test("full", self._fitted_values(fit, _J_TEST))
             ratio_rejected, full_rejected = p < self.alpha, p_rev < self.alpha
             ok = not ratio_rejected
             outcome, reading = {
@@ -1009,15 +1042,15 @@ class SatisfactionRegression(Estimator):
         satisfied". Shares and means use the survey weights.
         """
         self._check_fitted()
-        self._require_rows("zones()")
-        return zone_table(self._p_raw - self._e_raw, self._y, self._w, cuts=cuts,
+        rows = self._require_rows("zones()")
+        return zone_table(rows.p_raw - rows.e_raw, rows.y, rows.w, cuts=cuts,
                           alpha=self.alpha)
 
     def assign_zones(self, cuts: Sequence[float] = DEFAULT_CUTS) -> pd.Series:
         """Disconfirmation zone of every respondent used in the fit (index = input rows)."""
         self._check_fitted()
-        self._require_rows("assign_zones()")
-        return pd.Series(assign_zones(self._p_raw - self._e_raw, cuts), index=self._index,
+        rows = self._require_rows("assign_zones()")
+        return pd.Series(assign_zones(rows.p_raw - rows.e_raw, cuts), index=self._index,
                          name="zone")
 
     def predict(self, data: pd.DataFrame | Study | None = None, model: str = "full"
@@ -1029,8 +1062,8 @@ class SatisfactionRegression(Estimator):
         """
         name, fit = self._get(model)
         if data is None:
-            self._require_rows("predict() without data")
-            return pd.Series(fit.fitted, index=self._index, name="predicted")
+            fitted = self._fitted_values(fit, "predict() without data")
+            return pd.Series(fitted, index=self._index, name="predicted")
         frame, _ = as_frame(data)
         cols = self.columns_
         for role in ("expectation", "experience"):
@@ -1062,14 +1095,14 @@ class SatisfactionRegression(Estimator):
         share of respondents whose shifted value hit the end of the scale.
         """
         name, fit = self._get(model)
-        self._require_rows("what_if()")
-        e0, p0 = self._e_raw, self._p_raw
+        rows = self._require_rows("what_if()")
+        e0, p0 = rows.e_raw, rows.p_raw
         e1, p1 = e0 + expectation_shift, p0 + experience_shift
         lo, hi = self.scale_
         clipped = (e1 < lo) | (e1 > hi) | (p1 < lo) | (p1 > hi)
         if clip:
             e1, p1 = np.clip(e1, lo, hi), np.clip(p1, lo, hi)
-        wn = self._w / self._w.sum()
+        wn = rows.w / rows.w.sum()
         g0 = wn @ self._model_design(name, p0, e0, self._controls)
         g1 = wn @ self._model_design(name, p1, e1, self._controls)
         grads = np.vstack([g0, g1, g1 - g0])
