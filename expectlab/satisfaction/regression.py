@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from .._errors import FragileResultWarning, InputError, describe_offenders, require_columns
+from .._partitions import engine_of
 from .._resample import percentile_interval
 from .._results import Estimator, ExclusionLog
 from .._validate import (
@@ -42,7 +43,6 @@ from .fitting import (
     solve_from_crossproducts,
     wls_fit,
 )
-from .._partitions import engine_of
 from .surface import surface_table
 from .zones import DEFAULT_CUTS, assign_zones, zone_table
 
