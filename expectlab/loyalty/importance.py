@@ -37,7 +37,6 @@ import pandas as pd
 from .._errors import FragileResultWarning
 from .._resample import check_random_state, iter_bootstrap_weights, percentile_interval
 from .engines import _expit, batched_logit
-from .metrics import roc_auc
 
 __all__ = ["permutation_importance", "dominance_analysis", "subset_fits", "shapley_from_fits"]
 
@@ -56,23 +55,57 @@ def _auc_many(y: np.ndarray, P: np.ndarray, W: np.ndarray) -> np.ndarray:
     wn = WT - wy
     den = wy.sum(axis=0) * wn.sum(axis=0)
     out = np.empty((W.shape[0], P.shape[0]))
+    tied = []
     for v in range(P.shape[0]):
         order = np.argsort(P[v], kind="mergesort")
         ps = P[v][order]
         starts = np.flatnonzero(np.r_[True, ps[1:] != ps[:-1]])
-        if 2 * len(starts) < len(ps):  # mostly tied predictions: the grouped version
-            out[:, v] = roc_auc(y, P[v], W)
+        if 2 * len(starts) < len(ps):  # mostly tied predictions: grouped, below
+            tied.append(v)
             continue
         pos, neg = wy[order], wn[order]
-        if len(starts) < len(ps):  # a few ties share one step
-            pos = np.add.reduceat(pos, starts, axis=0)
-            neg = np.add.reduceat(neg, starts, axis=0)
-        below = np.cumsum(neg, axis=0)
-        below -= neg
-        below += 0.5 * neg
+        # negatives below each respondent's prediction plus half of those tied with it:
+        # with C the running sum of negatives, 0.5 (C[first of the tie - 1] + C[last])
+        cum = np.empty((len(ps) + 1, W.shape[0]))
+        cum[0] = 0.0
+        np.cumsum(neg, axis=0, out=cum[1:])
+        group = np.cumsum(np.r_[True, ps[1:] != ps[:-1]]) - 1
+        ends = np.r_[starts[1:], len(ps)]
+        below = cum[starts[group]]
+        below += cum[ends[group]]
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[:, v] = np.einsum("ib,ib->b", pos, below) / den
+            out[:, v] = 0.5 * np.einsum("ib,ib->b", pos, below) / den
+    if tied:
+        out[:, tied] = _auc_grouped(y, P[tied], W)
     return out
+
+
+def _auc_grouped(y: np.ndarray, P: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """:func:`_auc_many` for prediction vectors with few distinct values (discrete
+    drivers): each vector's distinct values become a block of columns of one sparse
+    indicator matrix, so the weighted positives and negatives of every (replicate,
+    vector, value) come out of two sparse matrix products."""
+    from scipy import sparse
+
+    V, n = P.shape
+    codes = np.empty((V, n), dtype=np.int64)
+    offsets = np.zeros(V + 1, dtype=np.int64)
+    for v in range(V):
+        uniq, inverse = np.unique(P[v], return_inverse=True)
+        codes[v] = inverse.ravel() + offsets[v]
+        offsets[v + 1] = offsets[v] + len(uniq)
+    A = sparse.csr_matrix((np.ones(V * n), (np.tile(np.arange(n), V), codes.ravel())),
+                          shape=(n, int(offsets[-1]))).T.tocsr()
+    pos = np.asarray(A @ (W * y[None, :]).T).T  # (B, distinct values of all vectors)
+    neg = np.asarray(A @ (W * (1.0 - y)[None, :]).T).T
+    # negatives below each value, within its own vector's block
+    cum = np.cumsum(neg, axis=1)
+    start = np.repeat(offsets[:-1], np.diff(offsets))
+    before = np.where(start > 0, cum[:, np.maximum(start - 1, 0)], 0.0)
+    num = np.add.reduceat(pos * (cum - neg - before + 0.5 * neg), offsets[:-1], axis=1)
+    den = (W @ y) * (W @ (1.0 - y))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return num / den[:, None]
 
 
 def _fold_drops(y: np.ndarray, base: np.ndarray, permuted: np.ndarray, W: np.ndarray
