@@ -41,6 +41,27 @@ def _list_templates() -> int:
     return 0
 
 
+def _html(args: argparse.Namespace) -> int:
+    """Render a teaching notebook (already executed) as self-contained HTML for a course
+    site: code and outputs kept, maths converted to MathML, no scripts from a CDN."""
+    import nbformat
+
+    from .report._export_html import client_notebook, export_html
+
+    source: Path = args.notebook
+    if source.suffix != ".ipynb" or not source.is_file():
+        raise InputError(f"{str(source)!r} is not a notebook file (.ipynb).")
+    try:
+        nb = nbformat.read(str(source), as_version=4)
+    except Exception as exc:  # noqa: BLE001 - nbformat raises several types for bad files
+        raise InputError(f"{source.name} could not be read as a notebook ({exc}).") from None
+    out = args.out or source.with_suffix(".html")
+    title = source.stem.replace("_", " ")
+    export_html(client_notebook(nb), out, title=title, include_code=True)
+    print(out)
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from .report import parse_parameter
     from .report._templates import copy_template
@@ -123,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="YAML style file: logo, colours, footer, title_colour")
     rep.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
     rep.set_defaults(func=_report)
+    nbh = sub.add_parser("html", help="write an executed notebook as offline HTML (code kept, "
+                         "maths as MathML)")
+    nbh.add_argument("notebook", type=Path, help="an executed .ipynb file")
+    nbh.add_argument("--out", type=Path, default=None,
+                     help="the HTML file to write (default: next to the notebook)")
+    nbh.set_defaults(func=_html)
     ex = sub.add_parser("examples", help="regenerate the bundled example data")
     ex.add_argument("--out", type=Path, default=None, help="folder (default: data/)")
     ex.set_defaults(func=_examples)

@@ -91,8 +91,11 @@ def client_notebook(nb: Any) -> Any:
     return out
 
 
-def export_html(nb: Any, path: Path, *, title: str, language: str = "en") -> Path:
-    """Write the client notebook ``nb`` as one self-contained, code-free HTML file."""
+def export_html(nb: Any, path: Path, *, title: str, language: str = "en",
+                include_code: bool = False) -> Path:
+    """Write the client notebook ``nb`` as one self-contained HTML file, code-free unless
+    ``include_code`` (teaching notebooks keep their code; maths is MathML either way, so
+    the page needs no network)."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
@@ -101,8 +104,8 @@ def export_html(nb: Any, path: Path, *, title: str, language: str = "en") -> Pat
     exporter = HTMLExporter(
         extra_loaders=[DictLoader({"expectlab_report.html.j2": _TEMPLATE})],
         template_file="expectlab_report.html.j2",
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-        embed_images=True,
+        exclude_input=not include_code, exclude_input_prompt=True,
+        exclude_output_prompt=True, embed_images=True,
     )
     exporter.language_code = LANGUAGE_CODES.get(language, "en")
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
