@@ -36,7 +36,9 @@ SAT_COLS = dict(satisfaction="satisfaction", expectation="expectation",
 
 @pytest.fixture(scope="module")
 def spark():
-    # the Python workers run this interpreter (with pandas and expectlab installed)
+    # the Python workers run this interpreter (with pandas and expectlab installed);
+    # restored afterwards so later tests do not inherit it
+    saved = os.environ.get("PYSPARK_PYTHON")
     os.environ["PYSPARK_PYTHON"] = sys.executable
     session = (SparkSession.builder.master("local[2]").appName("expectlab-tests")
                .config("spark.ui.enabled", "false")
@@ -46,6 +48,10 @@ def spark():
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+    if saved is None:
+        os.environ.pop("PYSPARK_PYTHON", None)
+    else:
+        os.environ["PYSPARK_PYTHON"] = saved
 
 
 def test_kano_on_spark_equals_in_memory(spark):

@@ -26,6 +26,9 @@ TEMPLATE_IN_WHEEL = "expectlab/templates/client_study.ipynb"
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("wheel")
+    # a PYTHONPATH pointing at the checkout would make pip see expectlab as installed
+    # already and skip the wheel
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     src = tmp / "src"
     src.mkdir()
     shutil.copytree(ROOT / "expectlab", src / "expectlab",
@@ -34,7 +37,7 @@ def installed(tmp_path_factory):
         shutil.copy2(ROOT / name, src / name)
     dist = tmp / "dist"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist),
-                    str(src)], check=True, capture_output=True, timeout=600)
+                    str(src)], check=True, capture_output=True, timeout=600, env=clean)
     (wheel,) = dist.glob("expectlab-*.whl")
     env_dir = tmp / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
@@ -44,10 +47,12 @@ def installed(tmp_path_factory):
     # expectlab is the one imported).
     site = Path(subprocess.run([str(python), "-c", "import sysconfig; "
                                 "print(sysconfig.get_paths()['purelib'])"],
-                               capture_output=True, text=True, check=True).stdout.strip())
+                               capture_output=True, text=True, check=True,
+                               env=clean).stdout.strip())
     (site / "_parent_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
-                    "--no-deps", str(wheel)], check=True, capture_output=True, timeout=600)
+                    "--no-deps", str(wheel)], check=True, capture_output=True, timeout=600,
+                   env=clean)
     return wheel, env_dir
 
 
