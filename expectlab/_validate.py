@@ -330,7 +330,7 @@ def weights_array(
 
 
 def check_not_collinear(matrix: np.ndarray, names: Sequence[str], *, what: str = "drivers",
-                        tol: float = 1e-9) -> None:
+                        tol: float | None = None) -> None:
     """Refuse an exactly collinear design, naming the columns involved.
 
     Exactly collinear drivers have no unique coefficients: a fit would split their effect
@@ -345,10 +345,15 @@ def check_not_collinear(matrix: np.ndarray, names: Sequence[str], *, what: str =
     scale[scale == 0] = 1.0
     xs = x / scale
     _, sing, vt = np.linalg.svd(xs, full_matrices=False)
-    if sing.size and sing[-1] > tol * max(sing[0], 1.0) * max(x.shape):
+    # numpy's matrix_rank rule (largest singular value x size x machine epsilon), with a
+    # margin for rounding in products: a relative cutoff that does not grow with n beyond
+    # that rule, so a large sample of merely correlated drivers is never called collinear
+    rel = tol if tol is not None else 100.0 * np.finfo(float).eps
+    cutoff = rel * sing[0] * max(x.shape) if sing.size else 0.0
+    if sing.size and sing[-1] > cutoff:
         return
     zero_cols = [names[j] for j in range(x.shape[1]) if not np.any(x[:, j])]
-    null = vt[sing <= tol * max(sing[0], 1.0) * max(x.shape)]
+    null = vt[sing <= cutoff]
     involved = [names[j] for j in range(x.shape[1]) if np.any(np.abs(null[:, j]) > 1e-6)]
     detail = (f"{zero_cols} are zero for every usable row" if zero_cols else
               f"{involved} are exactly linearly dependent (one is a combination of the others, "

@@ -122,3 +122,14 @@ def test_not_fitted_error_is_sklearn_and_input_error():
     assert issubclass(NotFittedError, AttributeError)
     assert repr(Toy(alpha=0.1)) == "Toy(alpha=0.1)"
     assert Toy().set_params(alpha=0.2).get_params() == {"alpha": 0.2}
+
+
+def test_large_samples_of_correlated_drivers_are_not_called_collinear():
+    """The cutoff does not grow with n: 1M rows of drivers correlated at 0.9999 are fine."""
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=1_000_000)
+    b = a + 0.01 * rng.normal(size=a.size)
+    check_not_collinear(np.column_stack([np.ones(a.size), a, b]), ["const", "a", "b"])
+    with pytest.raises(InputError, match=r"\['a', 'b'\]"):
+        check_not_collinear(np.column_stack([np.ones(a.size), a, 3 * a]),
+                            ["const", "a", "b"])
