@@ -16,17 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+# one detector of engine frames for the whole package (the repeat-buying engines use it too)
+from .engines import engine_of
+
 __all__ = ["engine_of", "map_reduce", "engine_columns", "splitmix64", "row_keys"]
-
-
-def engine_of(data: Any) -> str | None:
-    """``"dask"``, ``"spark"`` or ``None`` (anything else, e.g. pandas)."""
-    module = type(data).__module__
-    if module.startswith("dask.") or module.startswith("dask_expr"):
-        return "dask" if hasattr(data, "map_partitions") else None
-    if module.startswith("pyspark.sql") and hasattr(data, "mapInPandas"):
-        return "spark"
-    return None
 
 
 def engine_columns(data: Any) -> list[str]:
