@@ -398,8 +398,13 @@ class RepeatModelBase(Estimator):
                 return 1e300, np.zeros_like(x)
             return -value / scale, -grad / scale
 
-        at_start = (self._log_space(start)[0] if self._weighted_hess is not None
-                    else self._total_loglik(start))
+        # only finiteness matters here: a gradient pass is cheaper than a Hessian pass
+        if self._weighted_grad is not None:
+            at_start = self._total_grad(start)[0]
+        elif self._weighted_hess is not None:
+            at_start = self._log_space(start)[0]
+        else:
+            at_start = self._total_loglik(start)
         if not np.isfinite(at_start):
             raise InputError(
                 f"The log-likelihood of {type(self).__name__} is not finite at the starting "

@@ -50,20 +50,20 @@ _MAX_WIDTH = 1.0  # subpanel width in u: the integrand's singularities lie pi aw
 _MAX_DROP = 3.0  # largest change of the log-integrand across a subpanel
 _NEGLIGIBLE = 45.0  # the tail is cut where the rest is below e^-45 of the integral
 _EXACT_TAIL = 40.0  # beyond log(d) + 40 + log(a_P + 1) the tail is a pure power
+_MAX_PIECES = 4096  # subpanels per panel; reached only far outside plausible parameters
+_BUDGET_PER_PAIR, _BUDGET_EXTRA = 64, 100_000  # total subpanels allowed
+_TABLE_SIZE = 2**22  # pair codes up to this many are ranked with a presence table
 
 
 class Breakpoints:
     """Distinct (frequency, time) pairs grouped by frequency, sorted by time.
 
-    Parameter-free: built once per fit from the (x, t) pairs of the data; ``inverse``
-    maps each input pair to its breakpoint.
+    Parameter-free: built once per fit from the (x, t) pairs of the data.
     """
 
     def __init__(self, x: np.ndarray, t: np.ndarray) -> None:
-        pairs, inverse = np.unique(np.column_stack([x, t]), axis=0, return_inverse=True)
-        #: position of each input pair among the breakpoints
-        self.inverse = inverse.ravel()
-        self.x, self.t = pairs[:, 0].copy(), pairs[:, 1].copy()  # sorted by x, then t
+        """From distinct pairs already sorted by x, then t (see the constructors below)."""
+        self.x, self.t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
         n = len(self.x)
         new_group = np.ones(n, dtype=bool)
         new_group[1:] = self.x[1:] != self.x[:-1]
@@ -81,6 +81,44 @@ class Breakpoints:
             idx = self.first[members, None] + np.arange(w)
             inside = np.arange(w) < sizes[members, None]
             self.buckets.append((np.where(inside, idx, n), inside, idx[inside]))
+
+    @classmethod
+    def from_pairs(cls, x: np.ndarray, t: np.ndarray) -> tuple[Breakpoints, np.ndarray]:
+        """Breakpoints of arbitrary (x, t) pairs and the breakpoint of each pair."""
+        pairs, inverse = np.unique(np.column_stack([x, t]), axis=0, return_inverse=True)
+        return cls(pairs[:, 0], pairs[:, 1]), inverse.ravel()
+
+    @classmethod
+    def from_codes(cls, x_index: np.ndarray, x_values: np.ndarray,
+                   times: list[tuple[np.ndarray, np.ndarray]]
+                   ) -> tuple[Breakpoints, list[np.ndarray]]:
+        """Breakpoints of the pairs (x, t) of every row, for each time column.
+
+        The columns come as codes per row and distinct values (:class:`Factor` fields,
+        known from compressing the rows), so no row is hashed again. Returns the
+        breakpoints and, for each time column, the breakpoint of every row.
+        """
+        order_x = np.argsort(x_values, kind="stable")
+        rank_x = np.empty(len(order_x), dtype=np.int64)
+        rank_x[order_x] = np.arange(len(order_x))
+        all_t = np.unique(np.concatenate([values for _, values in times]))
+        n_t = max(len(all_t), 1)
+        cx = rank_x[x_index] * n_t
+        keys = [cx + np.searchsorted(all_t, values)[index] for index, values in times]
+        size = len(order_x) * n_t
+        if size <= max(4 * len(x_index), _TABLE_SIZE):
+            # a presence table ranks the pair codes in one pass over the rows
+            present = np.zeros(size, dtype=bool)
+            for key in keys:
+                present[key] = True
+            rank = np.cumsum(present) - 1
+            distinct = np.flatnonzero(present)
+            rows = [rank[key] for key in keys]
+        else:
+            distinct, inverse = np.unique(np.concatenate(keys), return_inverse=True)
+            rows = np.split(inverse.ravel(), np.cumsum([len(k) for k in keys])[:-1])
+        x = np.asarray(x_values, dtype=float)[order_x][distinct // n_t]
+        return cls(x, all_t[distinct % n_t]), rows
 
     def __len__(self) -> int:
         return len(self.x)
@@ -233,15 +271,29 @@ def tail_integrals(r: float, alpha: float, s: float, beta: float,
     u_next = np.empty_like(u)
     u_next[:-1] = u[1:]
     u_next[last] = u_end_g
-    width = u_next - u
     slope_left = (1.0 - a_q) - a_p * ratio
-    ratio_next = np.empty_like(ratio)
-    ratio_next[:-1] = ratio[1:]
-    ratio_next[last] = expit(u_end_g - log_d) if d > 0 else 1.0
-    slope_right = (1.0 - a_q) - a_p * ratio_next
+    # a falling panel ends, like the tail, where the rest is below e^-45 of it: without
+    # this, steep trial points of a line search could ask for millions of subpanels
+    with np.errstate(divide="ignore"):
+        reach = _NEGLIGIBLE / np.maximum(-slope_left, 0.0)
+    width = np.minimum(u_next - u, reach)
+    ratio_right = expit(u + width - log_d) if d > 0 else np.ones_like(u)
+    slope_right = (1.0 - a_q) - a_p * ratio_right
     steep = np.maximum(np.abs(slope_left), np.abs(slope_right))
     pieces = np.maximum(np.ceil(width / _MAX_WIDTH), np.ceil(width * steep / _MAX_DROP))
-    pieces = np.maximum(pieces, 1.0).astype(np.int64)
+    pieces = np.clip(pieces, 1.0, _MAX_PIECES).astype(np.int64)
+    budget = _BUDGET_PER_PAIR * len(u) + _BUDGET_EXTRA
+    if pieces.sum() > budget:
+        # far outside plausible parameters (a trial point of a line search, exponents
+        # in the thousands across log d): the largest panels give way, so memory and
+        # time stay bounded at the cost of accuracy at such points only
+        ranked = np.sort(pieces)
+        below = np.cumsum(ranked)
+        after = np.arange(len(ranked) - 1, -1, -1)  # panels above each rank
+        # the largest cap with sum(min(pieces, cap)) <= budget
+        k = max(int(np.searchsorted(below + ranked * after, budget, side="right")) - 1, 0)
+        cap = (budget - below[k]) // after[k] if after[k] else ranked[-1]
+        pieces = np.minimum(pieces, max(int(cap), int(ranked[k]), 1))
     sub = np.repeat(np.arange(len(u)), pieces)
     starts = np.cumsum(pieces) - pieces
     step = width[sub] / pieces[sub]

@@ -161,16 +161,15 @@ class ParetoNBD(AliveFromLogOddsMixin, TransactionPlots, TransactionModelBase):
 
     def _prepare(self, data: tuple[np.ndarray, ...], counts: np.ndarray) -> tuple:
         x, t_x, big_t = data
-        # the hypergeometric terms depend on (x, t_x) and (x, T) pairs only
-        fxt = Factor(np.column_stack([x, t_x]))
-        fxT = Factor(np.column_stack([x, big_t]))
-        # both sets of pairs as breakpoints of one quadrature (see _pareto_integrals)
-        n1 = len(fxt.values)
-        bp = Breakpoints(np.concatenate([fxt.values[:, 0], fxT.values[:, 0]]),
-                         np.concatenate([fxt.values[:, 1], fxT.values[:, 1]]))
-        b1 = bp.inverse[:n1][fxt.index]
-        b2 = bp.inverse[n1:][fxT.index]
-        return (x, t_x, big_t, self._factor(0, x), fxt, fxT, bp, b1, b2)
+        # the dropout integrals depend on (x, t_x) and (x, T) pairs only: both sets are
+        # the breakpoints of one quadrature (see _pareto_integrals)
+        fx, ftx, fT = self._factor(0, x), self._factor(1, t_x), self._factor(2, big_t)
+        bp, (b1, b2) = Breakpoints.from_codes(fx.index, fx.values, [
+            (ftx.index, ftx.values), (fT.index, fT.values)])
+        # factors of the pairs for the hyp2f1 reference path (over all breakpoints)
+        pairs = np.column_stack([bp.x, bp.t])
+        fxt, fxT = Factor.from_codes(b1, pairs), Factor.from_codes(b2, pairs)
+        return (x, t_x, big_t, fx, fxt, fxT, bp, b1, b2)
 
     def _grad_rows(self, theta: np.ndarray, data: tuple) -> tuple[np.ndarray, np.ndarray]:
         """Per-row log-likelihood and its gradient (4, n_rows), from ``hyp2f1``.
