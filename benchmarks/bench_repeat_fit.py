@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -157,6 +158,31 @@ def pareto_vs_bg(sim: pd.DataFrame, repeats: int) -> None:
     print(f"  distance to the hyp2f1 reference optimum (one Newton step): max relative "
           f"{np.max(np.abs(np.expm1(step))):.1e}; log-likelihood {pareto.loglik_:.6f} "
           f"(reference {counts @ rows:.6f})")
+
+    # scaling in 10x steps; memory peaks from tracemalloc (numpy's allocations included)
+    # in a separate, untimed fit
+    print("  scaling (seconds: medians of interleaved runs; peak: tracemalloc, MiB)")
+    print(f"  {'customers':>11} {'distinct':>9} {'BG/NBD':>8} {'Pareto':>8} {'ratio':>6} "
+          f"{'BG peak':>8} {'Pareto peak':>11}")
+    sizes = sorted({min(10_000, n), min(100_000, n), n})
+    for size in sizes:
+        part = sim if size == n else bg_data(size)
+        if size == n:
+            t_b, t_p, distinct = t_bg, t_pareto, pareto.n_unique_
+        else:
+            small = interleaved({"bg": lambda d=part: BetaGeo().fit(d),
+                                 "pareto": lambda d=part: ParetoNBD().fit(d)}, repeats)
+            t_b, t_p, distinct = small["bg"][0], small["pareto"][0], small["pareto"][1].n_unique_
+        peaks = []
+        for cls in (BetaGeo, ParetoNBD):
+            tracemalloc.start()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                cls().fit(part)
+            peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+            tracemalloc.stop()
+        print(f"  {size:>11,} {distinct:>9,} {t_b:>8.3f} {t_p:>8.3f} {t_p / t_b:>6.2f} "
+              f"{peaks[0]:>8.1f} {peaks[1]:>11.1f}")
 
 
 if __name__ == "__main__":

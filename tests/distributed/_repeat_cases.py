@@ -57,7 +57,7 @@ def assert_same_summary(ours: pd.DataFrame, reference: pd.DataFrame) -> None:
 
 def assert_same_fit(model, reference) -> None:
     """Same estimates to the optimiser's tolerance (rows arrive in another order, so sums
-    round differently; Pareto/NBD stops at steps of 1e-8 on the log scale)."""
+    round differently)."""
     np.testing.assert_allclose(model.params_, reference.params_, rtol=1e-7)
     assert model.loglik_ == pytest.approx(reference.loglik_, rel=1e-12)
     np.testing.assert_allclose(model.standard_errors_, reference.standard_errors_, rtol=1e-4)
