@@ -12,19 +12,23 @@ Two modes:
   an SPSS file with its codebook beside it, and the linked purchase log as CSV, exactly as
   ``data/client_survey.sav`` and ``data/client_transactions.csv`` are made, only larger)
   under ``benchmarks/_work/study_N/`` (kept for reruns), then one run of the
-  ``expectlab report`` command as a child process, as a consultant runs it. Prints the
-  total wall time, the progress lines of the command (one per step), the time of each
-  notebook cell, and the peak memory of the whole process tree (the command, the Jupyter
-  kernel and anything they start), against the targets: under 5 minutes and 8 GiB for
-  1 million respondents on 2 cores.
+  ``expectlab report`` command as a child process, as a consultant runs it (with
+  ``--progress``). Prints the command's progress lines with the CPU time of the process
+  tree during each step, the total wall and CPU time, and the peak memory of the whole
+  process tree (the command, the Jupyter kernel and anything they start), against the
+  targets: under 5 minutes and 8 GiB for 1 million respondents on 2 cores. Arguments
+  after ``--`` go to the command.
 
 Peak memory is measured two ways: the sum of the resident set sizes (``VmRSS`` in
 ``/proc``) of every process of the tree, sampled every 0.2 s (what the machine must hold
 at once; a short peak between samples can be missed), and the largest ``ru_maxrss`` of
-any single process (``RUSAGE_CHILDREN``, exact but per process, not summed).
+any single process (``RUSAGE_CHILDREN``, exact but per process, not summed). CPU time
+(user + system, from ``/proc`` and ``RUSAGE_CHILDREN``) is what a shared, loaded machine
+distorts least: on an idle 2-core machine the wall time lies between half of it (both
+cores busy throughout) and all of it (one core busy).
 
-The machine is shared: absolute times vary with the load, so run the 1M case more than
-once when the result is close to a target.
+The machine is shared: absolute times vary with the load (the load average is printed),
+so run the 1M case more than once when the result is close to a target.
 """
 
 from __future__ import annotations
@@ -106,6 +110,32 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> list[int]:
+    tree, todo, pids = _children(), [pid], []
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        todo.extend(tree.get(current, []))
+    return pids
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` and its descendants (waited-for ones too)."""
+    total = 0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # fields after the name: state ppid ... utime(12) stime(13) cutime(14) cstime(15)
+        total += sum(int(v) for v in fields[11:15])
+    return total / _TICKS
+
+
 def _rss_bytes(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
@@ -129,11 +159,7 @@ class TreeMemory(threading.Thread):
 
     def run(self) -> None:
         while not self._halt.is_set():
-            tree, todo, pids = _children(), [self.pid], []
-            while todo:
-                pid = todo.pop()
-                pids.append(pid)
-                todo.extend(tree.get(pid, []))
+            pids = _tree(self.pid)
             self.peak = max(self.peak, sum(_rss_bytes(p) for p in pids))
             self.most_processes = max(self.most_processes, len(pids))
             self._halt.wait(self.interval)
@@ -165,12 +191,14 @@ def run_command(paths: dict[str, Path], out: Path, formats: str, timeout: int | 
     sampler = TreeMemory(proc.pid)
     sampler.start()
     stderr_lines: list[str] = []
+    cpu_marks: list[float] = []  # the tree's CPU seconds as each progress line completes
 
     def pump() -> None:
         assert proc.stderr is not None
         for line in proc.stderr:
+            cpu_marks.append(tree_cpu_seconds(proc.pid))
             stderr_lines.append(line.rstrip("\n"))
-            print(f"    | {line.rstrip()}", flush=True)
+            print(f"    | {line.rstrip()}  [CPU {cpu_marks[-1]:.0f} s so far]", flush=True)
 
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
@@ -181,7 +209,12 @@ def run_command(paths: dict[str, Path], out: Path, formats: str, timeout: int | 
     sampler.stop()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     maxrss = usage.ru_maxrss * 1024
-    steps = [(m.group(1), float(m.group(2))) for m in map(_STEP.search, stderr_lines) if m]
+    steps, last = [], 0.0
+    for line, cpu in zip(stderr_lines, cpu_marks, strict=True):
+        found = _STEP.search(line)
+        if found:
+            steps.append((found.group(1), float(found.group(2)), cpu - last))
+            last = cpu
     return {"code": code, "seconds": seconds, "stdout": stdout, "stderr": stderr_lines,
             "tree_peak": sampler.peak, "processes": sampler.most_processes,
             "maxrss": maxrss if maxrss > before * 1024 else None,
@@ -202,10 +235,11 @@ def bench_respondents(n: int, formats: str, timeout: int | None, extra: list[str
     if res["code"] != 0:
         print("stdout:", res["stdout"][-2000:])
     if res["steps"]:
-        print("\nper step (the command's progress lines):")
-        for label, secs in res["steps"]:
-            print(f"  {secs:7.1f} s  {label}")
-        inside = sum(s for _, s in res["steps"])
+        print("\nper step (the command's progress lines; CPU: user + system seconds of the "
+              "process tree while the step ran, read from /proc)")
+        for label, secs, cpu in res["steps"]:
+            print(f"  {secs:7.1f} s wall {cpu:7.1f} s CPU  {label}")
+        inside = sum(s for _, s, _ in res["steps"])
         print(f"  {res['seconds'] - inside:7.1f} s  outside the steps (Python start, imports, "
               "argument checks, moving the files)")
     tree_gib = res["tree_peak"] / GIB

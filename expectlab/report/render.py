@@ -264,12 +264,12 @@ def render_report_files(
             if copied is not None:
                 # the kernel's purchase section reads the copy (same values, faster)
                 study.params["transactions_path"] = copied
-        # the kernel loads the study read above instead of reading the file again
-        handed = write_prepared(study, study.fingerprint, work)
-        del study
         executed = work / f"{stem}.ipynb"
+        bar.start("Starting the report kernel")
         try:
-            bar.start("Starting the report kernel")
+            # the kernel loads the study read above instead of reading the file again
+            handed = write_prepared(study, study.fingerprint, work)
+            del study
             timings = execute_template(template, executed, params, kernel_name=kernel_name,
                                        timeout=timeout, on_cell_start=bar.cell_hook(steps),
                                        kernel_env={**os.environ, HANDOVER_ENV: str(handed)},
