@@ -37,6 +37,13 @@ def _expit(eta: np.ndarray) -> np.ndarray:
     return expit(eta)
 
 
+def _expit_into(eta: np.ndarray) -> np.ndarray:
+    """The logistic function of ``eta``, computed in place (no temporary array)."""
+    from scipy.special import expit
+
+    return expit(eta, out=eta)
+
+
 def batched_logit(
     X: np.ndarray,
     y: np.ndarray,
@@ -104,6 +111,22 @@ def batched_logit(
         beta[rows] += step
         converged[rows] = np.abs(step).max(axis=1) < tol
 
+    # An intercept-only model with an offset (calibration-in-the-large) needs no
+    # exponential per fit and respondent: expit(a + o) = 1 / (1 + exp(-a) exp(-o)).
+    shift = None
+    if p == 1 and np.all(X[:, 0] == 1.0) and (n == 0 or np.abs(off).max() <= 30.0):
+        shift = np.exp(-off)
+
+    def probabilities(b: np.ndarray) -> np.ndarray:
+        if shift is not None and np.abs(b).max() <= 30.0:
+            mu = np.multiply.outer(np.exp(-b[:, 0]), shift)
+            mu += 1.0
+            return np.reciprocal(mu, out=mu)
+        eta = b @ X.T
+        if offset is not None:
+            eta += off
+        return _expit_into(eta)
+
     iterations = range(max_iter)
     if start is not None and XX is not None and max_iter > 0:
         # Every fit starts at the same point, so the first Newton step needs the fitted
@@ -124,9 +147,13 @@ def batched_logit(
         if converged.any():
             rows = np.flatnonzero(~converged)
             Wa, ba, pen = W[rows], beta[rows], penalty[rows]
-        mu = _expit(ba @ X.T + off[None, :])
-        grad = (Wa * (y[None, :] - mu)) @ X - pen[:, 0, 0][:, None] * ba
-        curv = Wa * mu * (1.0 - mu)
+        mu = probabilities(ba)
+        curv = np.subtract(1.0, mu)
+        curv *= mu
+        curv *= Wa
+        resid = np.subtract(y[None, :], mu, out=mu)
+        resid *= Wa
+        grad = resid @ X - pen[:, 0, 0][:, None] * ba
         if XX is not None:
             hess = (curv @ XX).reshape(len(ba), p, p) + pen
         else:

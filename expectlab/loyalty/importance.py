@@ -52,7 +52,7 @@ def _placements(y: np.ndarray, s: np.ndarray, w: np.ndarray) -> tuple[np.ndarray
     ``N`` with respect to each respondent's weight: its influence values (DeLong et al.
     1988). Returns the placements (in the order of ``s``) and ``N``.
     """
-    order = np.argsort(s, kind="mergesort")
+    order = np.argsort(s)  # tie groups are found below: no stable sort needed
     ss = s[order]
     pos = y[order] == 1
     ws = w[order]
@@ -241,17 +241,22 @@ def permutation_predictions(
     n = len(X)
     base = np.asarray(predict(X), dtype=float)
     permuted = np.empty((len(drivers), n_repeats, n))
+    # One working copy of the design: only the shuffled driver's columns (and the
+    # interactions built from it) change between predictions, and are put back after.
+    Xp = np.array(X, dtype=float)
     for j, d in enumerate(drivers):
         own = groups[d]
         inter = [(groups[f"{a}:{b}"][0], groups[a][0], groups[b][0])
                  for a, b in interactions if d in (a, b)]
+        touched = list(own) + [col for col, _, _ in inter]
+        own_values = X[:, own]
         for r in range(n_repeats):
             perm = rng.permutation(n)
-            Xp = X.copy()
-            Xp[:, own] = X[perm][:, own]
+            Xp[:, own] = own_values[perm]
             for col, ca, cb in inter:
                 Xp[:, col] = Xp[:, ca] * Xp[:, cb]
             permuted[j, r] = predict(Xp)
+        Xp[:, touched] = X[:, touched]
     return base, permuted
 
 
@@ -367,6 +372,114 @@ def subset_fits(X: np.ndarray, y: np.ndarray, W: np.ndarray, groups: dict[str, l
     return fits
 
 
+def _subset_batches(groups: dict[str, list[int]], rows: int
+                    ) -> list[tuple[list[int], np.ndarray]]:
+    """Subsets of driver groups in batches of equal design width, smallest first.
+
+    Each batch is ``(masks, columns)`` with ``columns`` of shape (subsets, 1 + width)
+    indexing ``[1, X]`` (the constant first). Batches follow the number of drivers, so a
+    subset's parent (without its last driver) always comes in an earlier batch, and hold
+    at most about 8 million design entries.
+    """
+    subsets = _masks_columns(groups)
+    by_width: dict[tuple[int, int], list[int]] = {}
+    for mask, cols in enumerate(subsets):
+        by_width.setdefault((bin(mask).count("1"), len(cols)), []).append(mask)
+    out = []
+    for (_, width), masks in sorted(by_width.items()):
+        size = max(1, 8_000_000 // max(rows * (width + 1), 1))
+        for i in range(0, len(masks), size):
+            part = masks[i:i + size]
+            cols = np.array([[0, *(c + 1 for c in subsets[m])] for m in part], dtype=np.intp)
+            out.append((part, cols))
+    return out
+
+
+def _pair_products(Xt: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Products of every pair of design columns (upper triangle), (S, p(p+1)/2, n): each
+    weighted information matrix is then one matrix-vector product per design."""
+    S, p, n = Xt.shape
+    iu = np.triu_indices(p)
+    out = np.empty((S, len(iu[0]), n))
+    for k, (i, j) in enumerate(zip(*iu, strict=True)):
+        np.multiply(Xt[:, i], Xt[:, j], out=out[:, k])
+    return out, iu
+
+
+def _unpack(upper: np.ndarray, iu: tuple[np.ndarray, np.ndarray], p: int) -> np.ndarray:
+    """Symmetric (S, p, p) matrices from their upper triangles (S, p(p+1)/2)."""
+    out = np.empty((len(upper), p, p))
+    out[:, iu[0], iu[1]] = upper
+    out[:, iu[1], iu[0]] = upper
+    return out
+
+
+def _information(pairs: np.ndarray, iu: tuple[np.ndarray, np.ndarray], p: int,
+                 curv: np.ndarray) -> np.ndarray:
+    """Weighted information matrices sum_i curv_i x_i x_i' of every design, (S, p, p)."""
+    return _unpack((pairs @ curv[:, :, None])[:, :, 0], iu, p)
+
+
+def _newton_many(Xt: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray,
+                 pairs: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None,
+                 tol: float = 1e-6, max_iter: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted logits of ``S`` designs at once (``Xt`` (S, p, n), designs transposed),
+    by Newton from ``beta`` (S, p); returns the coefficients and the linear predictors.
+
+    The subsets' fits enter the dominance analysis through their maximised
+    log-likelihood, which is flat at the optimum: a last step below ``tol`` leaves a
+    coefficient error of order tol^2 and a log-likelihood error far below rounding.
+    ``pairs``: :func:`_pair_products` of ``Xt`` if already computed.
+    """
+    S, p, _ = Xt.shape
+    beta = beta.copy()
+    prods, iu = _pair_products(Xt) if pairs is None else pairs
+    active = np.ones(S, dtype=bool)
+    for _ in range(max_iter):
+        if not active.any():
+            break
+        idx = slice(None) if active.all() else np.flatnonzero(active)
+        X = Xt[idx]
+        mu = _expit((beta[idx, None, :] @ X)[:, 0, :])
+        grad = (X @ (w * (y - mu))[:, :, None])[:, :, 0]
+        curv = mu * (1.0 - mu)
+        curv *= w
+        hess = _information(prods[idx], iu, p, curv)
+        try:
+            step = np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
+        except np.linalg.LinAlgError:
+            step = np.einsum("sij,sj->si", np.linalg.pinv(hess), grad)
+        size = np.abs(step).max(axis=1, keepdims=True)
+        step = np.where(size > 5.0, step * (5.0 / np.maximum(size, 1e-300)), step)
+        beta[idx] += step
+        active[idx] = np.abs(step).max(axis=1) >= tol
+    eta = (beta[:, None, :] @ Xt)[:, 0, :]
+    return beta, eta
+
+
+def _one_step_batch(Xt: np.ndarray, y: np.ndarray, w: np.ndarray, W: np.ndarray,
+                    eta: np.ndarray, lik: np.ndarray,
+                    pairs: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """One-step log-likelihoods (B, S) of a batch of designs for the replicate weights
+    ``W``, at the linear predictors ``eta`` (per-row log-likelihoods ``lik``)."""
+    S, p, n = Xt.shape
+    mu = _expit(eta)
+    score = Xt * (y - mu)[:, None, :]                   # (S, p, n)
+    h_inv = np.linalg.pinv(_information(pairs[0], pairs[1], p, w * mu * (1.0 - mu)))
+    prod = W @ np.concatenate([lik[:, None, :], score], axis=1).reshape(S * (p + 1), n).T
+    prod = prod.reshape(len(W), S, p + 1)
+    g = prod[:, :, 1:]
+    ratio = W.sum(axis=1) / w.sum()
+    return prod[:, :, 0] + 0.5 * np.einsum("bsi,sij,bsj->bs", g, h_inv, g,
+                                           optimize=True) / ratio[:, None]
+
+
+def _pseudo_r2(ll: np.ndarray) -> np.ndarray:
+    fits = 1.0 - ll / ll[:, [0]]
+    fits[:, 0] = 0.0
+    return fits
+
+
 def one_step_subset_fits(X: np.ndarray, y: np.ndarray, w: np.ndarray, W: np.ndarray,
                          groups: dict[str, list[int]], starts: list[np.ndarray],
                          tick: Callable[[int], None] | None = None) -> np.ndarray:
@@ -383,47 +496,20 @@ def one_step_subset_fits(X: np.ndarray, y: np.ndarray, w: np.ndarray, W: np.ndar
     far below the bootstrap spread, and every replicate of every subset comes from two
     matrix products instead of Newton iterations on ``B x n`` arrays. Agreement with
     refitted replicates is checked in ``tests/loyalty/test_loyalty_speed.py``.
+    The rows may be respondents or cells of respondents pooled by :class:`_Cells`
+    (``w`` and ``W`` then hold the pooled weights).
     """
-    B, n = W.shape
-    subsets = _masks_columns(groups)
-    ratio = W.sum(axis=1) / w.sum()
-    ll = np.empty((B, len(subsets)))
-    ones = np.ones((n, 1))
-    budget = max(8, 20_000_000 // max(n, 1))  # columns of l and s per matrix product
-    pending: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
-
-    def flush() -> None:
-        if not pending:
-            return
-        mat = np.column_stack([np.column_stack([lik, sc]) for _, lik, sc, _ in pending])
-        prod = W @ mat
-        off = 0
-        for m, _, sc, h_inv in pending:
-            p = sc.shape[1]
-            g = prod[:, off + 1: off + 1 + p]
-            ll[:, m] = prod[:, off] + 0.5 * np.einsum("bi,ij,bj->b", g, h_inv, g) / ratio
-            off += 1 + p
+    n = len(y)
+    ll = np.empty((W.shape[0], 1 << len(groups)))
+    Zt = np.vstack([np.ones((1, n)), np.asarray(X, dtype=float).T])
+    for masks, cols in _subset_batches(groups, n):
+        Xt = Zt[cols]                                       # (S, p, n)
+        eta = (np.array([starts[m] for m in masks])[:, None, :] @ Xt)[:, 0, :]
+        lik = y * eta - np.logaddexp(0.0, eta)
+        ll[:, masks] = _one_step_batch(Xt, y, w, W, eta, lik, _pair_products(Xt))
         if tick is not None:
-            tick(len(pending))
-        pending.clear()
-
-    used = 0
-    for m, cols in enumerate(subsets):
-        Xs = np.column_stack([ones, X[:, cols]]) if cols else ones
-        eta = Xs @ starts[m]
-        mu = _expit(eta)
-        l_i = y * eta - np.logaddexp(0.0, eta)
-        score = Xs * (y - mu)[:, None]
-        info = (Xs * (w * mu * (1.0 - mu))[:, None]).T @ Xs
-        pending.append((m, l_i, score, np.linalg.pinv(info)))
-        used += 1 + Xs.shape[1]
-        if used >= budget:
-            flush()
-            used = 0
-    flush()
-    fits = 1.0 - ll / ll[:, [0]]
-    fits[:, 0] = 0.0
-    return fits
+            tick(len(masks))
+    return _pseudo_r2(ll)
 
 
 def subset_coefficients(X: np.ndarray, y: np.ndarray, w: np.ndarray,
@@ -433,28 +519,42 @@ def subset_coefficients(X: np.ndarray, y: np.ndarray, w: np.ndarray,
 
 
 def _subset_coefficients(X: np.ndarray, y: np.ndarray, w: np.ndarray,
-                         groups: dict[str, list[int]]) -> tuple[list[np.ndarray], np.ndarray]:
-    """Coefficients and weighted log-likelihood of every subset's logit on the sample.
+                         groups: dict[str, list[int]], W: np.ndarray | None = None,
+                         tick: Callable[[int], None] | None = None
+                         ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray | None]:
+    """Coefficients and weighted log-likelihood of every subset's logit on the sample,
+    and (given replicate weights ``W``) the one-step log-likelihoods of the replicates.
 
-    Each subset starts from the fit of the subset without its last driver (new
-    coefficients at 0), which is close: Newton then needs fewer steps to the same
-    optimum (tolerance 1e-8 on the step, as from zero).
+    Subsets with the same number of drivers and design width are fitted together
+    (:func:`_newton_many`), each from the fit of the subset without its last driver
+    (new coefficients at 0): close to its own optimum, so Newton needs few steps. With
+    ``W``, each batch's per-row terms at its optimum feed :func:`one_step_subset_fits`'s
+    expansion right away (the same numbers as calling it afterwards).
     """
     n = len(y)
-    ones = np.ones((n, 1))
-    names = list(groups)
-    out: list[np.ndarray] = []
-    lls = []
-    for mask, cols in enumerate(_masks_columns(groups)):
-        start = None
-        if mask:
-            last = mask.bit_length() - 1  # its columns come last in the design
-            start = np.r_[out[mask ^ (1 << last)], np.zeros(len(groups[names[last]]))]
-        beta, ll, _ = batched_logit(np.column_stack([ones, X[:, cols]]), y, w[None, :],
-                                    start=start)
-        out.append(beta[0])
-        lls.append(ll[0])
-    return out, np.array(lls)
+    Zt = np.vstack([np.ones((1, n)), np.asarray(X, dtype=float).T])
+    out: list[np.ndarray] = [np.empty(0)] * (1 << len(groups))
+    lls = np.empty(1 << len(groups))
+    boot = None if W is None else np.empty((W.shape[0], 1 << len(groups)))
+    for masks, cols in _subset_batches(groups, n):
+        start = np.zeros(cols.shape)
+        for i, mask in enumerate(masks):
+            if mask:
+                last = mask.bit_length() - 1  # its columns come last in the design
+                parent = out[mask ^ (1 << last)]
+                start[i, :len(parent)] = parent
+        Xt = Zt[cols]
+        pairs = _pair_products(Xt)
+        beta, eta = _newton_many(Xt, y, w, start, pairs)
+        lik = y * eta - np.logaddexp(0.0, eta)
+        lls[masks] = lik @ w
+        for i, mask in enumerate(masks):
+            out[mask] = beta[i]
+        if boot is not None:
+            boot[:, masks] = _one_step_batch(Xt, y, w, W, eta, lik, pairs)
+            if tick is not None:
+                tick(len(masks))
+    return out, lls, boot
 
 
 class _Cells:
@@ -563,16 +663,58 @@ def dominance_analysis(
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
     w = w * (n / w.sum())
     # Pool respondents with the same design row and outcome when that shrinks the data
-    # at least by half (survey answer scales): the same sums, over fewer rows.
+    # by a fifth or more (survey answer scales): the same sums, over fewer rows.
     cells = _Cells(X, y, w)
-    pooled = cells.k <= n // 2
+    pooled = cells.k <= 0.8 * n
     Xc, yc, wc = (cells.X, cells.y, cells.w) if pooled else (X, y, w)
+    rows = Xc.shape[0]
+    boot = bool(n_boot and n_boot > 0)
+    # Small problems refit every replicate (three Newton steps from the full-sample
+    # estimate); larger ones use the one-step expansion (see one_step_subset_fits),
+    # whose error shrinks with n and is far below the bootstrap spread there.
+    # (the expansion is around the full-sample subset fits, which only logit has)
+    one_step = boot and kind == "logit" and n_boot * n * (1 << k) > _REFIT_LIMIT
+    # Bound memory: refits allocate (chunk, rows, p, p) work arrays, the expansion
+    # (chunk, rows) replicate weights (all replicates at once when they fit in 50
+    # million weights: each subset's terms are then computed once, with its fit).
+    budget = 50_000_000 if one_step else 20_000_000 // (X.shape[1] + 1)
+    chunk = max(1, min(n_boot, budget // max(rows, 1))) if boot else 0
+    # Replicates are drawn per respondent, then pooled into cells; draws come from one
+    # generator row by row, so the chunking does not change them.
+    draw = max(1, min(chunk, 20_000_000 // max(n, 1)))
+    replicates = iter_bootstrap_weights(n, n_boot, random_state, chunk_size=draw,
+                                        base_weights=w) if boot else iter(())
+    buffer: list[np.ndarray] = []
+
+    def pooled_chunk(size: int) -> np.ndarray:
+        """The next ``size`` replicates, pooled into cells."""
+        while sum(len(b) for b in buffer) < size:
+            Wb = next(replicates)
+            buffer.append(cells.pool(Wb) if pooled else Wb)
+        block = buffer[0] if len(buffer) == 1 else np.concatenate(buffer)
+        buffer[:] = [block[size:]] if len(block) > size else []
+        return block[:size]
+
+    from .._resample import progress_bar
+
+    sizes = [min(chunk, n_boot - s) for s in range(0, n_boot, chunk)] if boot else []
+    # step by step: one tick per subset model and chunk of replicates
+    bar = progress_bar(len(sizes) * (1 << k), enabled=progress and boot,
+                       desc="dominance bootstrap")
+    gds, totals = [], []
     starts = None
     if kind == "logit":
-        # one fit per subset gives both the point estimate and the bootstrap's starts
-        starts, ll = _subset_coefficients(Xc, yc, wc, groups)
-        point = (1.0 - ll / ll[0])[None, :]
-        point[:, 0] = 0.0
+        # one fit per subset gives the point estimate and the bootstrap's expansion
+        # points; with all replicates in one chunk, the expansion runs with the fits
+        together = one_step and len(sizes) == 1
+        Wb = pooled_chunk(n_boot) if together else None
+        starts, ll, ll_boot = _subset_coefficients(Xc, yc, wc, groups, Wb, tick=bar.update)
+        point = _pseudo_r2(ll[None, :])
+        if ll_boot is not None:
+            fits = _pseudo_r2(ll_boot)
+            gds.append(shapley_from_fits(fits, k))
+            totals.append(fits[:, -1])
+            sizes = []
     else:
         point = subset_fits(Xc, yc, wc[None, :], groups, kind)
     gd = shapley_from_fits(point, k)[0]
@@ -585,43 +727,9 @@ def dominance_analysis(
     for col in ("dominance", "share"):
         table[f"{col}_lower"] = np.nan
         table[f"{col}_upper"] = np.nan
-    if n_boot and n_boot > 0:
-        from .._resample import progress_bar
-
-        # Small problems refit every replicate (three Newton steps from the full-sample
-        # estimate); larger ones use the one-step expansion (see one_step_subset_fits),
-        # whose error shrinks with n and is far below the bootstrap spread there.
-        # (the expansion is around the full-sample subset fits, which only logit has)
-        one_step = starts is not None and n_boot * n * (1 << k) > _REFIT_LIMIT
+    if boot:
         result_total["bootstrap"] = "one-step" if one_step else "refit"
-        rows = Xc.shape[0]
-        # Bound memory: refits allocate (chunk, rows, p, p) work arrays, the expansion
-        # (chunk, rows) replicate weights (all replicates at once when they fit in 50
-        # million weights, so each subset's terms are computed once).
-        budget = 50_000_000 if one_step else 20_000_000 // (X.shape[1] + 1)
-        chunk = max(1, min(n_boot, budget // max(rows, 1)))
-        # Replicates are drawn per respondent, then pooled into cells; draws come from one
-        # generator row by row, so the chunking does not change them.
-        draw = max(1, min(chunk, 20_000_000 // max(n, 1)))
-        replicates = iter_bootstrap_weights(n, n_boot, random_state, chunk_size=draw,
-                                            base_weights=w)
-
-        buffer: list[np.ndarray] = []
-
-        def pooled_chunk(size: int) -> np.ndarray:
-            """The next ``size`` replicates, pooled into cells."""
-            while sum(len(b) for b in buffer) < size:
-                Wb = next(replicates)
-                buffer.append(cells.pool(Wb) if pooled else Wb)
-            block = buffer[0] if len(buffer) == 1 else np.concatenate(buffer)
-            buffer[:] = [block[size:]] if len(block) > size else []
-            return block[:size]
-
-        gds, totals = [], []
-        sizes = [min(chunk, n_boot - s) for s in range(0, n_boot, chunk)]
-        # step by step: one tick per subset model and chunk of replicates
-        with progress_bar(len(sizes) * (1 << k), enabled=progress,
-                          desc="dominance bootstrap") as bar:
+        with bar:
             for size in sizes:
                 Wb = pooled_chunk(size)
                 if one_step:
