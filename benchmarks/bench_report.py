@@ -173,20 +173,26 @@ _STEP = re.compile(r"\] (.+) \.\.\. (?:stopped after )?(\d+\.\d) s$")
 
 
 def run_command(paths: dict[str, Path], out: Path, formats: str, timeout: int | None,
-                extra: list[str]) -> dict:
-    """One ``expectlab report`` run as a child process; time, progress lines, memory."""
+                extra: list[str], code: Path = ROOT) -> dict:
+    """One ``expectlab report`` run as a child process; time, progress lines, memory.
+
+    ``code``: the source tree whose ``expectlab`` the command and its kernel import (this
+    checkout by default; an older tree, e.g. from ``git archive``, for a before/after).
+    """
+    cli = (code / "expectlab" / "cli.py").read_text(encoding="utf-8")
+    shown = ["--progress"] if '"--progress"' in cli else []  # older trees print nothing
     cmd = [sys.executable, "-m", "expectlab.cli", "report", "client_study",
            "--data", str(paths["survey"]),
            "--param", f"transactions_path={paths['transactions']}",
-           "--out", str(out), "--format", formats, "--progress", *extra]
+           "--out", str(out), "--format", formats, *shown, *extra]
     if timeout is not None:
         cmd += ["--timeout", str(timeout)]
     env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH")]))
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, cwd=code, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     sampler = TreeMemory(proc.pid)
     sampler.start()
@@ -203,7 +209,7 @@ def run_command(paths: dict[str, Path], out: Path, formats: str, timeout: int | 
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
     stdout = proc.stdout.read() if proc.stdout else ""
-    code = proc.wait()
+    exit_code = proc.wait()
     seconds = time.perf_counter() - start
     reader.join()
     sampler.stop()
@@ -215,20 +221,24 @@ def run_command(paths: dict[str, Path], out: Path, formats: str, timeout: int | 
         if found:
             steps.append((found.group(1), float(found.group(2)), cpu - last))
             last = cpu
-    return {"code": code, "seconds": seconds, "stdout": stdout, "stderr": stderr_lines,
+    return {"code": exit_code, "seconds": seconds, "stdout": stdout, "stderr": stderr_lines,
             "tree_peak": sampler.peak, "processes": sampler.most_processes,
             "maxrss": maxrss if maxrss > before * 1024 else None,
             "cpu": usage.ru_utime + usage.ru_stime - cpu_before, "steps": steps}
 
 
-def bench_respondents(n: int, formats: str, timeout: int | None, extra: list[str]) -> None:
+def bench_respondents(n: int, formats: str, timeout: int | None, extra: list[str],
+                      code: Path = ROOT) -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
     paths = generate_study(n)
     sizes = {k: p.stat().st_size / 1024 ** 2 for k, p in paths.items()}
     print(f"study of {n:,} respondents: survey {sizes['survey']:.0f} MB, purchase log "
           f"{sizes['transactions']:.0f} MB; {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f} at start", flush=True)
-    res = run_command(paths, WORK / f"report_{n}", formats, timeout, extra)
+    if code != ROOT:
+        print(f"expectlab imported from {code}", flush=True)
+    out = WORK / (f"report_{n}" if code == ROOT else f"report_{n}_{code.name}")
+    res = run_command(paths, out, formats, timeout, extra, code)
     scale = n / 1_000_000
     target_s, target_gib = TARGET_1M_SECONDS, TARGET_1M_GIB
     print(f"\nexit code {res['code']}; load average {os.getloadavg()[0]:.1f} at the end")
@@ -300,6 +310,9 @@ def main() -> None:
                              "on it once")
     parser.add_argument("--timeout", type=int, default=None,
                         help="--timeout of the command (default: the command's own)")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="source tree of the expectlab to run (default: this checkout), "
+                             "e.g. an older commit unpacked with git archive")
     parser.add_argument("--generate-only", action="store_true",
                         help="only write the simulated study")
     parser.add_argument("extra", nargs="*", help="further arguments for expectlab report "
@@ -310,7 +323,8 @@ def main() -> None:
     elif args.generate_only:
         generate_study(args.respondents)
     else:
-        bench_respondents(args.respondents, args.format, args.timeout, args.extra)
+        bench_respondents(args.respondents, args.format, args.timeout, args.extra,
+                          args.code.resolve())
 
 
 if __name__ == "__main__":
