@@ -6,7 +6,14 @@
   so it works for any engine, including boosting. Permuting a driver also permutes the
   interactions built from it. The interval is a percentile bootstrap over respondents
   of the held-out drop: fold models and shuffles stay fixed, and every replicate
-  recomputes the drop from the same resampled respondents.
+  recomputes the drop from the same resampled respondents. The predictions are scored
+  once; replicates only reweight them. Up to replicates x respondents x (1 + drivers x
+  repeats) = 2e7 each replicate's AUCs are recomputed exactly; above that, from the
+  linear expansion of each AUC numerator in the weights (each respondent's placement,
+  its influence value; DeLong, DeLong & Clarke-Pearson 1988), one matrix product per
+  fold. The dropped second-order term moves the replicates by a few percent of their
+  spread (n^-1/2; checked against the exact replicates and for coverage in
+  ``tests/loyalty/test_loyalty_intervals.py``) and the model's notes say when it was used.
 * **Dominance analysis** (Budescu 1993; Azen & Traxel 2009 for logistic regression): the
   Shapley decomposition of the model's fit across drivers. For every subset of drivers a
   model is fitted; a driver's *general dominance* is its average gain in fit when added,
@@ -14,11 +21,14 @@
   Fit is McFadden's pseudo-R2 of a logistic regression for binary outcomes (the boosting
   engine is decomposed through the same logistic model) and the R2 of a linear regression
   of the ordinal score for ordinal outcomes. Dummy columns of one categorical driver stay
-  together; an interaction term counts as its own driver. Intervals are percentile
-  bootstrap intervals, all replicates fitted at once with :func:`batched_logit` (three
-  Newton steps from the full-sample estimate) for small problems, and from a one-step
-  expansion of each replicate's log-likelihood around the full-sample estimate
-  (:func:`one_step_subset_fits`) when replicates x respondents x subsets exceed 5e7.
+  together; an interaction term counts as its own driver. Respondents with the same
+  design row and outcome are pooled into cells (a count table; exact), and subsets of
+  equal size are fitted together, each from the fit without its last driver. Intervals
+  are percentile bootstrap intervals, all replicates fitted at once with
+  :func:`batched_logit` (three Newton steps from the full-sample estimate) for small
+  problems, and from a one-step expansion of each replicate's log-likelihood around the
+  full-sample estimate (:func:`one_step_subset_fits`) when replicates x respondents x
+  subsets exceed 5e7.
 
 With ``k`` drivers dominance analysis fits ``2^k - 1`` models per replicate: it is run for
 ``k <= max_drivers`` (8 by default, 255 models) and skipped with a warning above that,
@@ -38,6 +48,7 @@ import pandas as pd
 from .._errors import FragileResultWarning
 from .._resample import check_random_state, iter_bootstrap_weights, percentile_interval
 from .engines import _expit, batched_logit
+from .metrics import _unless_ones
 
 __all__ = ["permutation_importance", "dominance_analysis", "subset_fits", "shapley_from_fits"]
 
@@ -161,7 +172,11 @@ def permutation_importance(
     predictions of the same resampled respondents. The interval is the ``alpha / 2`` and
     ``1 - alpha / 2`` percentiles of the replicates; replicates are computed in vectorised
     chunks, so the result does not depend on the chunking. It reflects the sampling of
-    respondents given the fitted fold models, not the refitting of the models.
+    respondents given the fitted fold models, not the refitting of the models. For
+    large problems (replicates x respondents x (1 + drivers x repeats) above 2e7) the
+    replicates come from the linear expansion of each AUC in the weights (see the
+    module notes): the estimate is unchanged, the interval ends move by far less than
+    their own Monte Carlo error.
 
     Parameters
     ----------
@@ -296,7 +311,7 @@ def _permutation_table(stored: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
         reps = []
         with progress_bar(n_boot, enabled=progress, desc="permutation bootstrap") as bar:
             for Wb in iter_bootstrap_weights(n, n_boot, rng, chunk_size=chunk,
-                                             base_weights=w_all):
+                                             base_weights=_unless_ones(w_all)):
                 rep = np.zeros((Wb.shape[0], J))
                 for f, fold in enumerate(folds):
                     rep += fold.replicates(Wb[:, edges[f]:edges[f + 1]])
@@ -683,30 +698,33 @@ def dominance_analysis(
     # generator row by row, so the chunking does not change them.
     draw = max(1, min(chunk, 20_000_000 // max(n, 1)))
     replicates = iter_bootstrap_weights(n, n_boot, random_state, chunk_size=draw,
-                                        base_weights=w) if boot else iter(())
+                                        base_weights=_unless_ones(w)) if boot else iter(())
     buffer: list[np.ndarray] = []
+    sizes = [min(chunk, n_boot - s) for s in range(0, n_boot, chunk)] if boot else []
+    # one fit per subset gives the point estimate and the bootstrap's expansion points;
+    # with all replicates in one chunk, the expansion runs with the fits
+    together = one_step and len(sizes) == 1
+    from .._resample import progress_bar
+
+    # step by step: one tick per subset model and chunk of replicates (and, when the
+    # replicates are all drawn first, per chunk drawn)
+    bar = progress_bar(len(sizes) * (1 << k) + (math.ceil(n_boot / draw) if together else 0),
+                       enabled=progress if boot else False, desc="dominance bootstrap")
 
     def pooled_chunk(size: int) -> np.ndarray:
         """The next ``size`` replicates, pooled into cells."""
         while sum(len(b) for b in buffer) < size:
             Wb = next(replicates)
             buffer.append(cells.pool(Wb) if pooled else Wb)
+            if together:
+                bar.update(1)
         block = buffer[0] if len(buffer) == 1 else np.concatenate(buffer)
         buffer[:] = [block[size:]] if len(block) > size else []
         return block[:size]
 
-    from .._resample import progress_bar
-
-    sizes = [min(chunk, n_boot - s) for s in range(0, n_boot, chunk)] if boot else []
-    # step by step: one tick per subset model and chunk of replicates
-    bar = progress_bar(len(sizes) * (1 << k), enabled=progress and boot,
-                       desc="dominance bootstrap")
     gds, totals = [], []
     starts = None
     if kind == "logit":
-        # one fit per subset gives the point estimate and the bootstrap's expansion
-        # points; with all replicates in one chunk, the expansion runs with the fits
-        together = one_step and len(sizes) == 1
         Wb = pooled_chunk(n_boot) if together else None
         starts, ll, ll_boot = _subset_coefficients(Xc, yc, wc, groups, Wb, tick=bar.update)
         point = _pseudo_r2(ll[None, :])

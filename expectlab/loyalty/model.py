@@ -103,6 +103,9 @@ class LoyaltyModel(Estimator):
         Permutation importance and dominance analysis per driver. The permutation
         interval (``permutation_lower``, ``permutation_upper``) is a percentile bootstrap
         over respondents of the held-out drop in ROC AUC, fold models and shuffles fixed.
+        For large samples its replicates come from a linear expansion of each AUC and
+        the dominance replicates from a one-step expansion of each fit (see
+        :mod:`expectlab.loyalty.importance`); the summary notes say so when it happens.
     marginal_effects_ : pandas.DataFrame or None
         Average marginal effects (logit engine).
     leakage_ : pandas.DataFrame
@@ -120,6 +123,12 @@ class LoyaltyModel(Estimator):
     -----
     ``summary`` of the logit and ordinal engines has the columns ``estimate, se, lower,
     upper, statistic, p`` (``statistic`` is the Wald z; estimates on the log-odds scale).
+
+    The bootstrap intervals resample respondents by weights, never by refitting whole
+    models: the metric replicates are exact (weighted sums over respondents pooled by
+    prediction and outcome; the calibration fits of each replicate start at the
+    full-sample fit), the permutation replicates reweight the held-out predictions
+    scored once, and the dominance replicates reweight subset fits made once.
 
     References
     ----------

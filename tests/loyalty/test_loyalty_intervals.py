@@ -154,11 +154,11 @@ def test_batched_warm_started_subset_fits_equal_separate_fits():
         assert lls[mask] == pytest.approx(ll[0], rel=1e-13)
 
 
-@pytest.mark.parametrize(("weighted", "n_boot", "path"),
-                         [(False, 150, "one-step"), (True, 150, "one-step"),
-                          (True, 40, "refit")])
-def test_pooled_dominance_equals_unpooled(monkeypatch, weighted, n_boot, path):
-    X, y, spec = _design(3000)
+@pytest.mark.parametrize(("weighted", "n_boot", "path", "drivers"),
+                         [(False, 150, "one-step", D7), (True, 150, "one-step", D7),
+                          (True, 40, "refit", ["satisfaction", "trust", "segment"])])
+def test_pooled_dominance_equals_unpooled(monkeypatch, weighted, n_boot, path, drivers):
+    X, y, spec = _design(3000, drivers=drivers)
     w = np.random.default_rng(4).uniform(0.5, 2.0, len(y)) if weighted else None
     kw = {"n_boot": n_boot, "random_state": 5}
     pooled, total = imp.dominance_analysis(X, y, w, spec.groups, **kw)
@@ -366,3 +366,59 @@ def test_one_step_with_the_fits_equals_one_step_afterwards():
     assert sum(ticks) == 1 << len(spec.groups)  # one step per subset model
     after = imp.one_step_subset_fits(X, y, w, W, spec.groups, starts)
     np.testing.assert_allclose(imp._pseudo_r2(together), after, rtol=1e-12, atol=1e-15)
+
+
+def test_progress_steps_on_the_large_sample_paths(monkeypatch):
+    """The one-step dominance bootstrap ticks per chunk of replicates drawn and per subset
+    model; the linear permutation bootstrap and the metric bootstrap per replicate."""
+    import expectlab._resample as resample
+
+    seen = {}
+
+    class Bar:
+        def __init__(self, total, desc):
+            self.total, self.n = total, 0
+            seen[desc] = self
+
+        def update(self, k=1):
+            self.n += k
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            pass
+
+    folds = []
+    monkeypatch.setattr(resample, "progress_bar",
+                        lambda total, enabled=True, desc=None: Bar(total, desc))
+    monkeypatch.setattr(resample, "progress",
+                        lambda items, enabled=True, total=None, desc=None:
+                        folds.append((desc, total)) or items)
+    monkeypatch.setattr(imp, "_EXACT_AUC_LIMIT", 0)
+    model = _fit(LoyaltyModel(n_boot=150, random_state=2, progress=True),
+                 simulate_loyalty(3000, random_state=2, nps=False).data)
+    assert model.dominance_total_["bootstrap"] == "one-step"
+    dom = seen["dominance bootstrap"]
+    assert dom.n == dom.total == 1 + 128  # one chunk of replicates, 2^7 subset models
+    assert seen["permutation bootstrap"].n == seen["metric bootstrap"].n == 150
+    assert ("cross-validation folds", 5) in folds and ("permutation importance", 5) in folds
+
+
+@pytest.mark.parametrize("values", [
+    pd.Series(["a", "b", None, "a"]),
+    pd.Series([1.0, 2.0, np.nan, 1.0]),
+    pd.Series([True, 1, "a", None], dtype=object),  # equal as keys, different as text
+    pd.Series(pd.Categorical(["u", "v", None])),
+    pd.Series([True, False]),
+    pd.Series([3, 1, 3], index=[7, 8, 9], name="segment"),
+    pd.Series([np.nan, np.nan]),
+])
+def test_level_texts_equal_level_text_value_by_value(values):
+    from expectlab.loyalty._design import level_text, level_texts
+
+    expected = values.astype("object").map(level_text)
+    got = level_texts(values)
+    pd.testing.assert_series_equal(got, expected)
+    if values.dtype == object and len(values) == 4:
+        assert got.tolist()[:2] == ["True", "1"]
