@@ -405,8 +405,9 @@ def _subset_batches(groups: dict[str, list[int]], rows: int
         size = max(1, 8_000_000 // max(rows * (width + 1), 1))
         for i in range(0, len(masks), size):
             part = masks[i:i + size]
-            cols = np.array([[0, *(c + 1 for c in subsets[m])] for m in part], dtype=np.intp)
-            out.append((part, cols))
+            design = np.array([[0, *(c + 1 for c in subsets[m])] for m in part],
+                              dtype=np.intp)
+            out.append((part, design))
     return out
 
 
@@ -565,7 +566,7 @@ def _subset_coefficients(X: np.ndarray, y: np.ndarray, w: np.ndarray,
         lls[masks] = lik @ w
         for i, mask in enumerate(masks):
             out[mask] = beta[i]
-        if boot is not None:
+        if boot is not None and W is not None:
             boot[:, masks] = _one_step_batch(Xt, y, w, W, eta, lik, pairs)
             if tick is not None:
                 tick(len(masks))
@@ -750,7 +751,7 @@ def dominance_analysis(
         with bar:
             for size in sizes:
                 Wb = pooled_chunk(size)
-                if one_step:
+                if one_step and starts is not None:  # one_step implies the logit starts
                     fits = one_step_subset_fits(Xc, yc, wc, Wb, groups, starts,
                                                 tick=bar.update)
                 else:

@@ -63,7 +63,8 @@ class _Ranking:
         self.neg_lo = neg_before[first[at]]         # negatives before the tie group
         self.neg_hi = neg_before[last[at]]          # negatives up to the end of the group
 
-    def _sums(self, W: np.ndarray, pos_run: bool) -> tuple[np.ndarray, ...]:
+    def _sums(self, W: np.ndarray, pos_run: bool
+              ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """Weights of the positives (ascending prediction), running sums of the positive
         (if asked) and negative weights with a leading 0."""
         B = W.shape[0]
@@ -116,11 +117,13 @@ class _Ranking:
     def pr_auc(self, W: np.ndarray) -> np.ndarray:
         """Weighted average precision of every row of ``W`` (step rule, ties grouped)."""
         wp, cp, cn = self._sums(W, pos_run=True)
+        assert cp is not None  # asked for with pos_run=True
         return self._pr(wp, cp, cn)
 
     def both(self, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """ROC AUC and average precision of every row of ``W`` from one set of sums."""
         wp, cp, cn = self._sums(W, pos_run=True)
+        assert cp is not None  # asked for with pos_run=True
         return self._roc(wp, cn), self._pr(wp, cp, cn)
 
 
