@@ -6,10 +6,11 @@
    days like summaries of dated logs (most histories are distinct, so compressing identical
    histories helps far less than on replicated data).
 2. Predictions (P(alive), expected purchases) for 1 million customers.
-3. Summarising a 50-million-row Parquet transaction log with DuckDB (the file is generated
-   under benchmarks/_work/, which git ignores).
 
-Run: ``python benchmarks/bench_repeat.py`` (``--rows`` and ``--customers`` shrink it).
+Summarising transaction logs (DuckDB on Parquet, against DuckDB's own scan + group-by) is
+benchmarked by ``benchmarks/bench_transactions.py``.
+
+Run: ``python benchmarks/bench_repeat.py`` (``--customers`` shrinks it).
 """
 
 from __future__ import annotations
@@ -17,16 +18,13 @@ from __future__ import annotations
 import argparse
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from expectlab.public_data import is_available
-from expectlab.repeat import BetaGeo, ParetoNBD, summarise_transactions
+from expectlab.repeat import BetaGeo, ParetoNBD
 from expectlab.simulate.repeat import simulate_bg_nbd
-
-WORK = Path(__file__).resolve().parent / "_work"
 
 
 def timed(func, *args, **kwargs):
@@ -61,7 +59,6 @@ def compare_fit(label, ours_cls, theirs_cls, data, run_theirs=True):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--rows", type=int, default=50_000_000)
     parser.add_argument("--skip-lifetimes-pareto", action="store_true",
                         help="lifetimes' Pareto/NBD takes minutes on a million customers")
     args = parser.parse_args()
@@ -103,43 +100,6 @@ def main() -> None:
         _, t_ref_e = timed(ref.conditional_expected_number_of_purchases_up_to_time, 26.0,
                            sim["frequency"], sim["recency"], sim["T"])
         print(f"  lifetimes: P(alive) {t_ref:.2f} s, expected purchases {t_ref_e:.2f} s")
-
-    summarise_big_log(args.rows)
-
-
-def summarise_big_log(rows: int) -> None:
-    import duckdb
-
-    WORK.mkdir(exist_ok=True)
-    path = WORK / f"transactions_{rows}.parquet"
-    n_customers = max(1, rows // 25)
-    if not path.exists():
-        start = time.perf_counter()
-        con = duckdb.connect()
-        con.execute("SELECT setseed(0.42)")
-        con.execute(
-            f"COPY (SELECT (hash(i) % {n_customers}) + 1 AS customer_id, "
-            f"DATE '2023-01-01' + CAST(floor(random() * 730) AS INTEGER) AS date, "
-            f"round(random() * 100 + 1, 2) AS amount FROM range({rows}) t(i)) "
-            f"TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)"
-        )
-        con.close()
-        print(f"\nGenerated {path.name} ({path.stat().st_size / 2**30:.2f} GiB) in "
-              f"{time.perf_counter() - start:.1f} s")
-    import resource
-
-    summary, seconds = timed(summarise_transactions, path, amount="amount",
-                             period_end="2024-06-30", holdout_end="2024-12-30",
-                             duplicates="keep")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-    print(f"\nSummarised {rows:,} Parquet rows into {len(summary):,} customers in {seconds:.1f} s "
-          f"({rows / seconds / 1e6:.2f} million rows per second); process peak RSS so far "
-          f"{peak:.1f} GiB")
-    _, seconds_check = timed(summarise_transactions, path, amount="amount",
-                             period_end="2024-06-30", holdout_end="2024-12-30",
-                             duplicates="drop")
-    print(f"With the duplicate-row check (duplicates='drop'): {seconds_check:.1f} s "
-          f"({rows / seconds_check / 1e6:.2f} million rows per second)")
 
 
 if __name__ == "__main__":

@@ -74,6 +74,8 @@ def summarise_transactions(
     duplicates: str = "error",
     engine: str = "auto",
     progress: bool | None = None,
+    duckdb_connection: Any = None,
+    memory_limit: str | None = None,
 ) -> pd.DataFrame:
     """Summarise a transaction log into one row per customer.
 
@@ -103,12 +105,24 @@ def summarise_transactions(
         as exclusions) or keep them as separate purchases. Only checked when ``amount`` is
         given: without amounts, same-day rows form one purchase occasion anyway.
     engine : {"auto", "pandas", "duckdb"}
-        ``"auto"`` uses pandas for DataFrames and DuckDB for paths. A Dask or Spark
+        ``"auto"`` uses pandas for DataFrames and DuckDB for paths (and for DataFrames when
+        ``duckdb_connection`` or ``memory_limit`` is given). A Dask or Spark
         DataFrame is always aggregated inside its own engine (only the per-customer table
         and the excluded rows come back; excluded rows are identified by ``customer`` and
         ``date`` columns, since distributed rows have no stable position).
     progress : bool, optional
-        Show the engine's progress bar (Dask); by default only on a terminal.
+        Show the engine's progress bar (DuckDB's for files, Dask's); by default only on a
+        terminal.
+    duckdb_connection : duckdb.DuckDBPyConnection, optional
+        Run the DuckDB engine on this connection, with its settings (``memory_limit``,
+        ``temp_directory``, ``threads``) and extensions; the progress-bar settings changed
+        for the summary are restored afterwards. By default a private connection using
+        every core that spills to a temporary directory (removed afterwards) when the
+        aggregation outgrows DuckDB's memory limit.
+    memory_limit : str, optional
+        Memory limit of the private DuckDB connection, e.g. ``"8GB"`` (DuckDB's default:
+        80% of the machine's memory); what does not fit is spilled to disk. With
+        ``duckdb_connection``, set the limit on that connection instead.
 
     Returns
     -------
@@ -153,6 +167,9 @@ def summarise_transactions(
         raise InputError(f"duplicates must be 'error', 'drop' or 'keep', got {duplicates!r}.")
     if engine not in ("auto", "pandas", "duckdb"):
         raise InputError(f"engine must be 'auto', 'pandas' or 'duckdb', got {engine!r}.")
+    duckdb_options = {"connection": duckdb_connection, "memory_limit": memory_limit,
+                      "progress": progress}
+    wants_duckdb = duckdb_connection is not None or memory_limit is not None
     unit_days = _unit_days(time_unit)
     period_end = _as_day(period_end, "period_end")
     holdout_end = _as_day(holdout_end, "holdout_end")
@@ -165,6 +182,12 @@ def summarise_transactions(
 
     distributed = engine_of(log)
     is_frame: bool | None = isinstance(log, pd.DataFrame)
+    if wants_duckdb and (engine == "pandas" or distributed is not None):
+        raise InputError(
+            "duckdb_connection and memory_limit apply to the DuckDB engine, but this log is "
+            f"summarised by {'pandas' if distributed is None else distributed}. Leave them "
+            "out, or pass engine='duckdb' (for a DataFrame or files)."
+        )
     if distributed is not None:
         from ._engines import aggregate_engine
 
@@ -173,7 +196,7 @@ def summarise_transactions(
             duplicates, progress)
         is_frame = None
     elif engine == "auto":
-        engine = "pandas" if is_frame else "duckdb"
+        engine = "pandas" if is_frame and not wants_duckdb else "duckdb"
     if is_frame is None:
         pass  # aggregated by the distributed engine above
     elif is_frame:
@@ -182,7 +205,8 @@ def summarise_transactions(
             from .summaries_duckdb import aggregate_duckdb
 
             days, excluded, period_end, counts = aggregate_duckdb(
-                frame, customer, date, amount, period_end, holdout_end, date_format, duplicates)
+                frame, customer, date, amount, period_end, holdout_end, date_format, duplicates,
+                **duckdb_options)
         else:
             days, excluded, period_end, counts = _aggregate_pandas(
                 frame, customer, date, amount, period_end, holdout_end, date_format, duplicates)
@@ -196,7 +220,8 @@ def summarise_transactions(
             from .summaries_duckdb import aggregate_duckdb
 
             days, excluded, period_end, counts = aggregate_duckdb(
-                paths, customer, date, amount, period_end, holdout_end, date_format, duplicates)
+                paths, customer, date, amount, period_end, holdout_end, date_format, duplicates,
+                **duckdb_options)
     result = _finish(days, customer, amount, period_end, holdout_end, unit_days)
     result.attrs["excluded"] = excluded
     result.attrs["n_rows"], result.attrs["n_rows_used"] = counts
