@@ -66,6 +66,11 @@ def _set(con: Any, name: str, value: Any) -> None:
     con.execute(f"SET {name} = {shown}")
 
 
+def _setting(con: Any, name: str) -> Any:
+    row = con.execute("SELECT current_setting(?)", [name]).fetchone()
+    return None if row is None else row[0]
+
+
 @contextlib.contextmanager
 def _session(connection: Any, memory_limit: str | None,
              progress: bool | None) -> Iterator[Any]:
@@ -84,7 +89,7 @@ def _session(connection: Any, memory_limit: str | None,
         ) from None
     from ..engines import show_progress
 
-    wanted = {"enable_progress_bar": show_progress(progress),
+    wanted: dict[str, Any] = {"enable_progress_bar": show_progress(progress),
               "enable_progress_bar_print": show_progress(progress)}
     if memory_limit is not None:
         wanted["memory_limit"] = str(memory_limit)
@@ -108,8 +113,7 @@ def _session(connection: Any, memory_limit: str | None,
                     f"{_literal(memory_limit)}\"))."
                 )
             con = connection
-            previous = {name: con.execute("SELECT current_setting(?)", [name]).fetchone()[0]
-                        for name in wanted}
+            previous = {name: _setting(con, name) for name in wanted}
         try:
             for name, value in wanted.items():
                 _set(con, name, value)

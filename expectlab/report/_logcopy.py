@@ -43,13 +43,13 @@ def columnar_copy(path: str, folder: Path) -> str | None:
     try:
         import duckdb
 
-        from ..repeat.summaries_duckdb import _source
+        from ..repeat.summaries_duckdb import _Log
     except ImportError:  # duckdb is optional ('scale' extra): the kernel reads the CSV
         return None
     target = Path(folder) / "transactions.parquet"
     con = duckdb.connect()
     try:
-        src, _ = _source(con, [path])
+        src = _Log(con, [path], "copy").src
         quoted = str(target).replace("'", "''")
         # insertion order is kept (DuckDB's default), so row positions stay the same
         con.execute("SET preserve_insertion_order = true")
