@@ -118,11 +118,6 @@ class _Ranking:
         wp, cp, cn = self._sums(W, pos_run=True)
         return self._pr(wp, cp, cn)
 
-    def both(self, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """ROC AUC and average precision of every row of ``W`` from one set of sums."""
-        wp, cp, cn = self._sums(W, pos_run=True)
-        return self._roc(wp, cn), self._pr(wp, cp, cn)
-
 
 def roc_auc(y: np.ndarray, p: np.ndarray, W: np.ndarray) -> np.ndarray:
     """Weighted area under the ROC curve (ties count one half)."""
