@@ -18,8 +18,9 @@ numpy and the OpenMP runtime allocate outside Python).
 
 First, the logit model with its default intervals (``n_boot=200``, permutation and
 dominance importance) against the same fit without them at 10k and 100k respondents,
-interleaved, median of three runs (target: within 10x), and the defaults once at 1M
-respondents with their peak memory (a client report at 1M must finish in 5 minutes).
+interleaved, median of three runs (target: within 10x; the ratio of CPU times is printed
+too, steadier on a shared machine), and the defaults once at 1M respondents with their
+peak memory (a client report at 1M must finish in 5 minutes).
 
 Run: ``python benchmarks/bench_loyalty.py [n_respondents]`` (or ``intervals`` for the
 first part only)
@@ -112,17 +113,19 @@ def intervals(sizes: tuple[int, ...] = (10_000, 100_000), large: int | None = 1_
         res = interleaved({"defaults": lambda d=data: with_intervals(d, True),
                            "plain": lambda d=data: with_intervals(d, False)}, repeat=3)
         ratio = res["defaults"]["seconds"] / res["plain"]["seconds"]
+        cpu = res["defaults"]["cpu"] / res["plain"]["cpu"]
         print(f"n = {n:>9,d}: defaults {res['defaults']['seconds']:7.2f} s (peak "
               f"+{res['defaults']['mib']:.0f} MiB), plain {res['plain']['seconds']:6.2f} s "
-              f"(peak +{res['plain']['mib']:.0f} MiB), ratio {ratio:5.1f} (target <= 10)",
-              flush=True)
+              f"(peak +{res['plain']['mib']:.0f} MiB), ratio {ratio:5.1f} (target <= 10; "
+              f"CPU-time ratio {cpu:.1f})", flush=True)
     if large:
         data = simulate_loyalty(large, random_state=SEED, nps=False).data
         with PeakRSS() as meter:
             model = with_intervals(data, True)
         notes = [note for note in model._summary_notes() if note.startswith("Bootstrap")]
-        print(f"n = {large:>9,d}: defaults {meter.seconds:7.2f} s (peak +{meter.mib:.0f} MiB, "
-              f"one run){'; ' + notes[0] if notes else ''}", flush=True)
+        print(f"n = {large:>9,d}: defaults {meter.seconds:7.2f} s (CPU {meter.cpu:.0f} s, "
+              f"peak +{meter.mib:.0f} MiB, one run){'; ' + notes[0] if notes else ''}",
+              flush=True)
 
 
 def main(n: int = 1_000_000) -> None:

@@ -480,10 +480,12 @@ def _one_step_batch(Xt: np.ndarray, y: np.ndarray, w: np.ndarray, W: np.ndarray,
     ``W``, at the linear predictors ``eta`` (per-row log-likelihoods ``lik``)."""
     S, p, n = Xt.shape
     mu = _expit(eta)
-    score = Xt * (y - mu)[:, None, :]                   # (S, p, n)
     h_inv = np.linalg.pinv(_information(pairs[0], pairs[1], p, w * mu * (1.0 - mu)))
-    prod = W @ np.concatenate([lik[:, None, :], score], axis=1).reshape(S * (p + 1), n).T
-    prod = prod.reshape(len(W), S, p + 1)
+    # per row: log-likelihood and score, side by side for one product with the weights
+    terms = np.empty((S, p + 1, n))
+    terms[:, 0] = lik
+    np.multiply(Xt, (y - mu)[:, None, :], out=terms[:, 1:])
+    prod = (W @ terms.reshape(S * (p + 1), n).T).reshape(len(W), S, p + 1)
     g = prod[:, :, 1:]
     ratio = W.sum(axis=1) / w.sum()
     return prod[:, :, 0] + 0.5 * np.einsum("bsi,sij,bsj->bs", g, h_inv, g,

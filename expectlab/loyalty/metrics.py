@@ -120,12 +120,6 @@ class _Ranking:
         assert cp is not None  # asked for with pos_run=True
         return self._pr(wp, cp, cn)
 
-    def both(self, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """ROC AUC and average precision of every row of ``W`` from one set of sums."""
-        wp, cp, cn = self._sums(W, pos_run=True)
-        assert cp is not None  # asked for with pos_run=True
-        return self._roc(wp, cn), self._pr(wp, cp, cn)
-
 
 def roc_auc(y: np.ndarray, p: np.ndarray, W: np.ndarray) -> np.ndarray:
     """Weighted area under the ROC curve (ties count one half)."""
@@ -219,24 +213,27 @@ class _Evaluator:
         """ROC AUC and average precision from pooled weights ``C`` (B, cells)."""
         cpos = C[:, self.pos]
         tie = C[:, self.tied_neg]
-        # ROC: negatives below each positive cell's prediction, half of those tied
-        below = np.cumsum(C * self.neg_mask, axis=1)[:, self.pos]
-        below[:, self.tied_at] -= 0.5 * tie
+        # negatives predicted lower than each positive cell (those tied with it added in
+        # full by the running sum: the cell sorts right before the positive one)
+        neg_below = np.cumsum(C * self.neg_mask, axis=1)[:, self.pos]
+        neg_below[:, self.tied_at] -= tie
+        # ROC: negatives below each positive, plus half of those tied with it
+        below = neg_below.copy()
+        below[:, self.tied_at] += 0.5 * tie
         num = np.einsum("bi,bi->b", cpos, below)
         with np.errstate(invalid="ignore", divide="ignore"):
             roc = num / (total_pos * (total - total_pos))
         # Average precision: at the threshold of each positive cell's prediction,
         # true positives = positives minus those predicted lower, flagged = everyone
-        # minus those predicted lower.
-        flagged = np.cumsum(C, axis=1)[:, self.pos]
-        flagged -= cpos
-        flagged[:, self.tied_at] -= tie
+        # minus those predicted lower (one positive cell per prediction).
+        pos_below = np.cumsum(cpos, axis=1)
+        pos_below -= cpos
+        flagged = neg_below
+        flagged += pos_below
         np.subtract(total[:, None], flagged, out=flagged)
-        true_pos = np.cumsum(cpos, axis=1)  # positive cells only: one per prediction
-        true_pos -= cpos
-        np.subtract(total_pos[:, None], true_pos, out=true_pos)
+        np.subtract(total_pos[:, None], pos_below, out=pos_below)
         with np.errstate(invalid="ignore", divide="ignore"):
-            precision = np.where(flagged > 0, true_pos / flagged, 1.0)
+            precision = np.where(flagged > 0, pos_below / flagged, 1.0)
             pr = np.einsum("bi,bi->b", cpos, precision) / total_pos
         return roc, pr
 
