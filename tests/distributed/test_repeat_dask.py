@@ -1,7 +1,8 @@
 """Repeat buying on Dask: summaries, fits and scores equal the in-memory results.
 
-A ``distributed.LocalCluster`` (threads, 2 workers' worth) runs every path: the engine
-aggregates and reduces, the numpy core fits, predictions map over partitions.
+A ``distributed.LocalCluster`` (one worker, two threads, in this process; shared with the
+survey tests, see ``_engines.py``) runs every path: the engine aggregates and reduces, the
+numpy core fits, predictions map over partitions.
 """
 
 import numpy as np

@@ -1,7 +1,8 @@
 """Kano counts, satisfaction cross-products and loyalty CV on Dask: equal to in memory.
 
-Runs on a ``distributed.LocalCluster`` (threads, one process). Nothing is skipped: without
-Dask the module fails with the command that installs it.
+Runs on the ``distributed.LocalCluster`` shared with the repeat-buying tests (threads, one
+process; ``_engines.py``). Nothing is skipped: without Dask the module fails with the
+command that installs it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Kano counts and satisfaction cross-products on a local Spark session: equal to memory.
 
-A module-scoped ``local[2]`` session. Nothing is skipped: without pyspark or Java the
-module fails saying what to install.
+The ``local[2]`` session shared with the repeat-buying tests (``_engines.py``; two shuffle
+partitions, adaptive execution off, so every reduction combines several partitions).
+Nothing is skipped: without pyspark or Java the module fails saying what to install.
 """
 
 from __future__ import annotations
