@@ -653,7 +653,8 @@ class LoyaltyModel(Estimator):
             approx.append("dominance from a one-step expansion of each replicate's fits")
         if approx:
             notes.append("Bootstrap intervals (large sample): " + "; ".join(approx)
-                         + " (error far below the bootstrap spread)")
+                         + " (their differences from refitted or exact replicates shrink "
+                         "as n^-1/2, below the Monte Carlo error of the interval ends)")
         return notes
 
     def plot_importance(self, ax: Any = None, **kwargs: Any) -> Any:
