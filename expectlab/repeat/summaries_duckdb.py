@@ -90,7 +90,7 @@ def _session(connection: Any, memory_limit: str | None,
     from ..engines import show_progress
 
     wanted: dict[str, Any] = {"enable_progress_bar": show_progress(progress),
-              "enable_progress_bar_print": show_progress(progress)}
+                              "enable_progress_bar_print": show_progress(progress)}
     if memory_limit is not None:
         wanted["memory_limit"] = str(memory_limit)
     with contextlib.ExitStack() as stack:
@@ -114,12 +114,17 @@ def _session(connection: Any, memory_limit: str | None,
                 )
             con = connection
             previous = {name: _setting(con, name) for name in wanted}
-        try:
-            for name, value in wanted.items():
+        for name, value in wanted.items():
+            try:
                 _set(con, name, value)
-        except duckdb.Error as exc:
-            raise InputError(f"DuckDB refused the setting {name} = {value!r}: {exc}. Pass a "
-                             "memory_limit such as '8GB'.") from None
+            except duckdb.Error as exc:
+                if name != "memory_limit":
+                    # the progress bar is cosmetic; DuckDB refuses to change it inside a
+                    # Jupyter kernel without ipywidgets, which must not stop a summary
+                    previous.pop(name, None)
+                    continue
+                raise InputError(f"DuckDB refused memory_limit = {value!r}: {exc}. Pass a "
+                                 "memory_limit such as '8GB'.") from None
         try:
             yield con
         finally:
