@@ -102,10 +102,10 @@ def thin_point_clouds(fig: Any, max_points: int = MAX_DRAWN_POINTS, seed: int = 
                 values = np.asarray(getattr(coll, f"get_{name}")())
                 if values.ndim and len(values) == n:
                     per_point[name] = values[keep]
-            values = coll.get_array()
+            colour_values = coll.get_array()  # the values a colour map turns into colours
             coll.set_offsets(offsets[keep])
-            if values is not None and len(values) == n:
-                coll.set_array(np.asarray(values)[keep])
+            if colour_values is not None and len(colour_values) == n:
+                coll.set_array(np.asarray(colour_values)[keep])
             for name, kept in per_point.items():
                 getattr(coll, f"set_{name}")(kept)
             shown += max_points
