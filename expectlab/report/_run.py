@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import InputError
+from .progress import cell_label
 
 __all__ = ["ReportInterrupted", "execute_template", "interrupts_handled", "terminate_as_interrupt"]
 
@@ -79,14 +80,6 @@ def _was_signalled(client: Any) -> bool:
     # should it switch to the asynchronous one, nbclient's handler shuts the kernel down
     # and sets this attribute.
     return getattr(client, "_async_cleanup_kernel_future", None) is not None
-
-
-def _cell_label(cell: Any) -> str:
-    for line in str(cell.get("source", "")).splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line[:70]
-    return "(empty cell)"
 
 
 def execute_template(template: Path, output: Path, parameters: Mapping[str, Any], *,
@@ -164,7 +157,7 @@ def execute_template(template: Path, output: Path, parameters: Mapping[str, Any]
     for cell in nb.cells:
         seconds = (cell.get("metadata", {}).get("papermill") or {}).get("duration")
         if cell.get("cell_type") == "code" and seconds is not None:
-            timings.append((_cell_label(cell), float(seconds)))
+            timings.append((cell_label(cell), float(seconds)))
     return timings
 
 

@@ -26,14 +26,15 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-__all__ = ["ReportProgress", "NotebookSteps", "STEP_KEY"]
+__all__ = ["ReportProgress", "NotebookSteps", "STEP_KEY", "cell_label"]
 
 #: Cell metadata key holding ``{"step": label, "section": name or None}``.
 STEP_KEY = "expectlab"
 _SKIPPED_TAGS = {"parameters", "injected-parameters"}
 
 
-def _cell_label(cell: Any) -> str:
+def cell_label(cell: Any) -> str:
+    """A cell's first line of code or comment, cut at 70 characters."""
     for line in str(cell.get("source", "")).splitlines():
         line = line.strip().lstrip("#").strip()
         if line:
@@ -78,7 +79,7 @@ class NotebookSteps:
         if cell.get("cell_type") != "code" or not str(cell.get("source", "")).strip() \
                 or tags & _SKIPPED_TAGS:
             return None
-        return _cell_label(cell)
+        return cell_label(cell)
 
 
 class ReportProgress:
