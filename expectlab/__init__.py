@@ -11,14 +11,21 @@ and a part whose optional dependencies are missing does not break the others.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._errors import FragileResultWarning, InputError, NotFittedError
+from ._errors import FragileResultWarning, InputError
+
+if TYPE_CHECKING:
+    from ._errors import NotFittedError
+del TYPE_CHECKING  # keep dir(expectlab) as it was
 
 __version__ = "0.1.0"
 
 # public name -> module that defines it
 _LAZY = {
+    # subclasses scikit-learn's NotFittedError, so it is built (and scikit-learn
+    # imported) on first use only; see expectlab._errors
+    "NotFittedError": "expectlab._errors",
     # reading surveys and scales
     "read_survey": "expectlab.io",
     "SurveyData": "expectlab.io",
@@ -57,7 +64,8 @@ _LAZY = {
 _SUBPACKAGES = {"kano", "satisfaction", "loyalty", "repeat", "simulate", "io", "scales",
                 "report", "study", "csi", "dynamics", "servqual"}
 
-__all__ = ["InputError", "NotFittedError", "FragileResultWarning", "__version__", *sorted(_LAZY)]
+__all__ = ["InputError", "NotFittedError", "FragileResultWarning", "__version__",
+           *sorted(set(_LAZY) - {"NotFittedError"})]
 
 
 def __getattr__(name: str) -> Any:

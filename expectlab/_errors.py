@@ -8,15 +8,19 @@ keep that wording consistent across modules.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-from sklearn.exceptions import NotFittedError as _SkNotFittedError
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from sklearn.exceptions import NotFittedError as _SkNotFittedError
 
 __all__ = ["InputError", "NotFittedError", "FragileResultWarning", "describe_offenders",
            "require_columns"]
+
+_CLASS_LOCK = threading.Lock()
 
 
 class InputError(ValueError):
@@ -27,12 +31,39 @@ class InputError(ValueError):
     """
 
 
-class NotFittedError(InputError, _SkNotFittedError):
-    """A fitted result was asked of an estimator before ``fit``.
+if TYPE_CHECKING:
+    class NotFittedError(InputError, _SkNotFittedError):
+        """A fitted result was asked of an estimator before ``fit``."""
+else:
+    def __getattr__(name: str) -> Any:
+        # NotFittedError subclasses scikit-learn's, and importing any part of scikit-learn
+        # runs sklearn/__init__ (sklearn.base, scipy.stats, ...: about 2 s). The class is
+        # therefore built on first use, so ``import expectlab`` and code that never
+        # touches an estimator (CLI start-up, engine workers) do not pay for it.
+        if name == "NotFittedError":
+            with _CLASS_LOCK:  # one class, even when threads ask for it at once
+                if name not in globals():
+                    globals()[name] = _not_fitted_error_class()
+            return globals()[name]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    It is scikit-learn's ``NotFittedError`` (so ``hasattr(model, "summary")`` is False
-    before fitting and scikit-learn tools recognise it) and an :class:`InputError`.
-    """
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | {"NotFittedError"})
+
+
+def _not_fitted_error_class() -> type:
+    from sklearn.exceptions import NotFittedError as sk_not_fitted
+
+    class NotFittedError(InputError, sk_not_fitted):
+        """A fitted result was asked of an estimator before ``fit``.
+
+        It is scikit-learn's ``NotFittedError`` (so ``hasattr(model, "summary")`` is False
+        before fitting and scikit-learn tools recognise it) and an :class:`InputError`.
+        """
+
+    NotFittedError.__module__ = __name__
+    NotFittedError.__qualname__ = "NotFittedError"
+    return NotFittedError
 
 
 class FragileResultWarning(UserWarning):
@@ -69,6 +100,9 @@ def describe_offenders(
     str
         For example ``"3 values, first: row 4 = 'x', row 9 = 'n/a', row 12 = 7"``.
     """
+    import numpy as np
+    import pandas as pd
+
     s = values if isinstance(values, pd.Series) else pd.Series(list(values))
     if mask is not None:
         s = s[np.asarray(mask, dtype=bool)]
@@ -86,6 +120,8 @@ def require_columns(
 
     ``None`` entries are skipped so optional column arguments can be passed straight in.
     """
+    import pandas as pd
+
     if not isinstance(data, pd.DataFrame):
         raise InputError(
             f"Expected a pandas DataFrame for {source}, got {type(data).__name__}. "
