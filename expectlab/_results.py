@@ -9,12 +9,13 @@ this for cell values and labels), because labels come from client files.
 from __future__ import annotations
 
 import html
-from typing import Any
+import threading
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ._errors import InputError, NotFittedError
+from ._errors import InputError
 
 __all__ = ["FittedModelMixin", "Estimator", "ExclusionLog", "EXCLUDED_COLUMNS",
            "SUMMARY_COLUMNS", "renamed_argument"]
@@ -117,6 +118,8 @@ class FittedModelMixin:
         """Raise scikit-learn's ``NotFittedError`` (a ValueError and an AttributeError,
         so ``hasattr(unfitted, "summary")`` is simply False) before ``fit``."""
         if not getattr(self, "_fitted", False):
+            from ._errors import NotFittedError  # built on first use (imports sklearn)
+
             raise NotFittedError(
                 f"This {type(self).__name__} is not fitted yet. Call .fit(data, ...) first."
             )
@@ -199,43 +202,71 @@ def _records(table: pd.DataFrame | pd.Series) -> list[dict[str, Any]]:
     return flat.to_dict(orient="records")
 
 
-try:  # scikit-learn is a core dependency; the import is kept local to this class
+_CLASS_LOCK = threading.Lock()
+
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
+
+    class Estimator(FittedModelMixin, BaseEstimator):
+        """Base class of every expectlab estimator (built by :func:`_estimator_class`)."""
+
+        def set_params(self, **params: Any) -> Estimator: ...
+else:
+    def __getattr__(name: str) -> Any:
+        # Estimator subclasses scikit-learn's BaseEstimator, and importing sklearn.base
+        # costs about 2 s (sklearn/__init__, scipy.stats, ...). The class is built when a
+        # module defining an estimator first asks for it, so modules that only need the
+        # ExclusionLog or the summary helpers (readers, scales, engine workers counting
+        # partitions) do not pay for scikit-learn.
+        if name == "Estimator":
+            with _CLASS_LOCK:  # one class, even when threads ask for it at once
+                if name not in globals():
+                    globals()[name] = _estimator_class()
+            return globals()[name]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | {"Estimator"})
+
+
+def _estimator_class() -> type:
     from sklearn.base import BaseEstimator as _SkBase
-except ImportError:  # pragma: no cover
-    _SkBase = object
 
+    class Estimator(FittedModelMixin, _SkBase):
+        """Base class of every expectlab estimator: the scikit-learn contract plus the
+        shared results behaviour.
 
-class Estimator(FittedModelMixin, _SkBase):
-    """Base class of every expectlab estimator: the scikit-learn contract plus the
-    shared results behaviour.
+        - ``__init__`` only stores settings (``get_params``/``set_params``/``clone`` work
+          and ``repr`` shows them);
+        - ``fit(data, *, <role>=columns, weights=None, ...)`` validates through
+          :mod:`expectlab._validate`, sets attributes ending in ``_`` and returns ``self``;
+        - before ``fit``, fitted attributes raise ``sklearn.exceptions.NotFittedError``;
+        - ``summary`` (columns from :data:`SUMMARY_COLUMNS` where they apply), the tables
+          named in ``_tables``, ``print_summary()``, ``to_frame()``, ``to_dict()``,
+          ``n_obs_`` and ``excluded_``;
+        - plots are ``plot_*(..., ax=None)`` methods returning the matplotlib Axes.
+        """
 
-    - ``__init__`` only stores settings (``get_params``/``set_params``/``clone`` work and
-      ``repr`` shows them);
-    - ``fit(data, *, <role>=columns, weights=None, ...)`` validates through
-      :mod:`expectlab._validate`, sets attributes ending in ``_`` and returns ``self``;
-    - before ``fit``, fitted attributes raise ``sklearn.exceptions.NotFittedError``;
-    - ``summary`` (columns from :data:`SUMMARY_COLUMNS` where they apply), the tables
-      named in ``_tables``, ``print_summary()``, ``to_frame()``, ``to_dict()``, ``n_obs_``
-      and ``excluded_``;
-    - plots are ``plot_*(..., ax=None)`` methods returning the matplotlib Axes.
-    """
+        get_params = _SkBase.get_params
 
-    get_params = _SkBase.get_params
+        def set_params(self, **params: Any) -> Estimator:
+            """Set settings by name (scikit-learn's ``set_params``); an unknown name is an
+            :class:`InputError` listing the valid ones."""
+            valid = self.get_params(deep=False)
+            unknown = [k for k in params if k.split("__")[0] not in valid]
+            if unknown:
+                raise InputError(
+                    f"Unknown parameter(s) {unknown} for {type(self).__name__}. "
+                    f"Valid parameters: {', '.join(sorted(valid))}."
+                )
+            return _SkBase.set_params(self, **params)
+        __repr__ = _SkBase.__repr__
 
-    def set_params(self, **params: Any) -> Estimator:
-        """Set settings by name (scikit-learn's ``set_params``); an unknown name is an
-        :class:`InputError` listing the valid ones."""
-        valid = self.get_params(deep=False)
-        unknown = [k for k in params if k.split("__")[0] not in valid]
-        if unknown:
-            raise InputError(
-                f"Unknown parameter(s) {unknown} for {type(self).__name__}. "
-                f"Valid parameters: {', '.join(sorted(valid))}."
-            )
-        return _SkBase.set_params(self, **params)
-    __repr__ = _SkBase.__repr__
+        # FittedModelMixin first: its HTML representation (the fitted results) wins over
+        # scikit-learn's estimator diagram.
+        def _repr_html_(self) -> str:
+            return FittedModelMixin._repr_html_(self)
 
-    # FittedModelMixin first: its HTML representation (the fitted results) wins over
-    # scikit-learn's estimator diagram.
-    def _repr_html_(self) -> str:
-        return FittedModelMixin._repr_html_(self)
+    Estimator.__module__ = __name__
+    Estimator.__qualname__ = "Estimator"
+    return Estimator

@@ -42,6 +42,10 @@ def test_subprocess_imports_this_worktree() -> None:
     "import expectlab.repeat",
     "import expectlab._partitions",
     "import expectlab.engines",
+    "import expectlab.study",
+    "import expectlab.scales",
+    "import expectlab.kano._distributed",
+    "import expectlab.report.render",
 ])
 def test_light_imports_pull_in_no_heavy_package(statement: str) -> None:
     # before issue 14 every one of these imported scikit-learn (about 2 s) through
@@ -121,3 +125,57 @@ print(len(seen), len({id(c) for c in seen}), seen[0] is e.NotFittedError)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
                          capture_output=True, text=True).stdout.split()
     assert out == ["8", "1", "True"]
+
+
+def test_loyalty_imports_statsmodels_only_for_the_ordinal_engine() -> None:
+    # statsmodels (~1 s) was imported by expectlab.loyalty.engines at module level
+    assert "statsmodels" not in _heavy_after("import expectlab.loyalty")
+    assert "matplotlib" not in _heavy_after("import expectlab.loyalty")
+
+
+def test_weighted_ordinal_model_class_is_importable_and_pickles() -> None:
+    import numpy as np
+    import pandas as pd
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    from expectlab import LoyaltyModel
+    from expectlab.loyalty import engines
+
+    cls = engines._WeightedOrderedModel
+    assert cls is engines._WeightedOrderedModel and issubclass(cls, OrderedModel)
+    assert (cls.__module__, cls.__qualname__) == ("expectlab.loyalty.engines",
+                                                  "_WeightedOrderedModel")
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=300)
+    data = pd.DataFrame({"loyalty": 1 + np.searchsorted([-1.0, 0.0, 1.0],
+                                                        x + rng.logistic(size=300)),
+                         "x": x, "w": rng.uniform(0.5, 2.0, 300)})
+    model = LoyaltyModel("ordinal", cv=None, n_boot=0, importance=False, progress=False).fit(
+        data, outcome="loyalty", drivers=["x"], weights="w")
+    again = pickle.loads(pickle.dumps(model))
+    pd.testing.assert_frame_equal(again.summary, model.summary)
+    np.testing.assert_array_equal(again.predict_proba(data.head(4)),
+                                  model.predict_proba(data.head(4)))
+
+
+def test_estimator_base_is_built_once_and_stays_scikit_learns() -> None:
+    from sklearn.base import BaseEstimator, clone
+
+    import expectlab._results as results
+    from expectlab import KanoAnalysis
+    from expectlab.repeat import BetaGeo
+
+    assert results.Estimator is results.Estimator
+    assert (results.Estimator.__module__, results.Estimator.__qualname__) == (
+        "expectlab._results", "Estimator")
+    assert [c.__name__ for c in results.Estimator.__mro__[:3]] == [
+        "Estimator", "FittedModelMixin", "BaseEstimator"]
+    for cls in (BetaGeo, KanoAnalysis):
+        assert issubclass(cls, results.Estimator) and issubclass(cls, BaseEstimator)
+    model = BetaGeo(max_iter=50)
+    assert repr(clone(model)) == "BetaGeo(max_iter=50)"
+    assert model.set_params(max_iter=60) is model and model.max_iter == 60
+    with pytest.raises(results.InputError, match="Unknown parameter"):
+        model.set_params(nope=1)
+    assert pickle.loads(pickle.dumps(model)).get_params() == model.get_params()
+    assert "not fitted" in model._repr_html_()

@@ -17,13 +17,13 @@ on the same design at once; the dominance analysis and the metric bootstraps use
 
 from __future__ import annotations
 
+import threading
 import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from .._errors import FragileResultWarning, InputError
 from .._resample import single_thread
@@ -273,13 +273,36 @@ class LogitEngine:
         }, index=pd.Index(terms, name="term"))
 
 
-class _WeightedOrderedModel(OrderedModel):
-    """Ordered logit whose log-likelihood weights each respondent (pseudo-likelihood)."""
+_CLASS_LOCK = threading.Lock()
 
-    survey_weights: np.ndarray
 
-    def loglike(self, params: np.ndarray) -> float:
-        return float((self.survey_weights * self.loglikeobs(params)).sum())
+def _weighted_ordered_model_class() -> type:
+    # statsmodels costs about 1 s to import, and only the ordinal engine needs it, so its
+    # subclass is built on first use; module __getattr__ below keeps the class at
+    # expectlab.loyalty.engines._WeightedOrderedModel, where pickle finds fitted models.
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    class _WeightedOrderedModel(OrderedModel):
+        """Ordered logit whose log-likelihood weights each respondent
+        (pseudo-likelihood)."""
+
+        survey_weights: np.ndarray
+
+        def loglike(self, params: np.ndarray) -> float:
+            return float((self.survey_weights * self.loglikeobs(params)).sum())
+
+    _WeightedOrderedModel.__module__ = __name__
+    _WeightedOrderedModel.__qualname__ = "_WeightedOrderedModel"
+    return _WeightedOrderedModel
+
+
+def __getattr__(name: str) -> Any:
+    if name == "_WeightedOrderedModel":
+        with _CLASS_LOCK:  # one class, even when threads ask for it at once
+            if name not in globals():
+                globals()[name] = _weighted_ordered_model_class()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class OrdinalEngine:
@@ -300,8 +323,11 @@ class OrdinalEngine:
         codes = np.searchsorted(classes, y)
         endog = pd.Series(pd.Categorical(codes, categories=range(len(classes)), ordered=True))
         ww, weighted = _normalise_weights(w, n)
+        from statsmodels.miscmodels.ordinal_model import OrderedModel
+
         if weighted:
-            model = _WeightedOrderedModel(endog, np.asarray(X, dtype=float), distr="logit")
+            model = __getattr__("_WeightedOrderedModel")(
+                endog, np.asarray(X, dtype=float), distr="logit")
             model.survey_weights = ww
         else:
             model = OrderedModel(endog, np.asarray(X, dtype=float), distr="logit")
