@@ -138,16 +138,17 @@ def equal_multinomial_by_group(rng: np.random.Generator, units: int, size: int,
     codes = np.asarray(groups, dtype=np.int64)
     weights = None if unit_weights is None else np.asarray(unit_weights, dtype=float)
     counts = np.empty((size, n_groups))
-    # a few replicates at a time: the gathered codes stay small, the bins in cache
-    rows = max(1, min(size, 4_194_304 // max(units, 1)))
+    # per-unit counts a few replicates at a time (bins in cache, as _equal_multinomial),
+    # then one pass in unit order sums them per group
+    rows = max(1, 131_072 // max(units, 1))
     for start in range(0, size, rows):
-        drawn = idx[start: start + rows]
-        block = codes[drawn]
+        block = idx[start: start + rows]
         m = len(block)
-        block += (np.arange(m, dtype=np.int64) * n_groups)[:, None]
-        counts[start: start + m] = np.bincount(
-            block.ravel(), weights=None if weights is None else weights[drawn].ravel(),
-            minlength=m * n_groups).reshape(m, n_groups)
+        flat = (block + (np.arange(m, dtype=np.int64) * units)[:, None]).ravel()
+        per_unit = np.bincount(flat, minlength=m * units).reshape(m, units)
+        for r in range(m):
+            drawn = per_unit[r] if weights is None else per_unit[r] * weights
+            counts[start + r] = np.bincount(codes, weights=drawn, minlength=n_groups)
     return counts
 
 
