@@ -224,3 +224,16 @@ def test_spss_blank_text_answers(tmp_path):
     read = read_survey(path, missing_codes={"t": ["x"]},
                        codebook={"variables": {"t": {"type": "numeric"}}})
     assert read.data["t"].tolist()[:2] == [1.0, 2.0] and read.data["t"].isna().sum() == 2
+
+
+@pytest.mark.parametrize("values", [
+    [3.0, 1.0, np.nan, 3.0, -0.0, 0.0, 5.5], [2, 1, 2, 7], [True, False, True], [1.5],
+    [np.nan], ["Like it", None, "Like it"]])
+def test_kano_distinct_answers_as_before(values):
+    from expectlab.kano.answers import _distinct
+
+    series = pd.Series(values)
+    got = _distinct(series)
+    expected = pd.unique(series.dropna().to_numpy(dtype=object))
+    assert got.dtype == object
+    assert [(type(v), v) for v in got] == [(type(v), v) for v in expected]
