@@ -4,8 +4,10 @@ vectorised bootstrap on weighted cross-products.
 The bootstrap never refits in a Python loop: replicate ``b`` gives row ``i`` a resampling
 count ``c[b, i]`` (times its survey weight), and every replicate's cross-product matrix
 ``sum_i c[b, i] z_i z_i'`` comes out of one matrix product of the count matrix with the
-row-wise outer products. Any linearly constrained model is then solved from those
-matrices with a batched linear solve.
+row-wise outer products. Respondents with identical rows (answers on a scale repeat) share
+one outer product: their counts are summed first, so the product runs over the distinct
+rows only (see :func:`bootstrap_crossproducts`). Any linearly constrained model is then
+solved from those matrices with a batched linear solve.
 """
 
 from __future__ import annotations
