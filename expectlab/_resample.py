@@ -20,6 +20,7 @@ from ._errors import InputError
 __all__ = [
     "check_random_state",
     "bootstrap_weights",
+    "equal_multinomial_by_group",
     "iter_bootstrap_weights",
     "percentile_interval",
     "progress",
@@ -117,6 +118,37 @@ def _equal_multinomial(rng: np.random.Generator, units: int, size: int) -> np.nd
         m = len(block)
         flat = (block + (np.arange(m, dtype=np.int64) * units)[:, None]).ravel()
         counts[start: start + m] = np.bincount(flat, minlength=m * units).reshape(m, units)
+    return counts
+
+
+def equal_multinomial_by_group(rng: np.random.Generator, units: int, size: int,
+                               groups: np.ndarray, n_groups: int, *,
+                               unit_weights: np.ndarray | None = None) -> np.ndarray:
+    """:func:`_equal_multinomial` counts summed within groups of units, ``(size, n_groups)``.
+
+    The draws are exactly those of ``_equal_multinomial(rng, units, size)`` (same call,
+    same stream), so ``out[:, g]`` equals the sum of the counts (times ``unit_weights``
+    when given) over the units with ``groups == g``. When many units share a group
+    (respondents with the same answers), this is far cheaper than the per-unit counts:
+    the bins stay in cache and the matrix product that follows has ``n_groups`` columns
+    instead of ``units``.
+    """
+    dtype = np.int32 if units < 2**31 else np.int64
+    idx = rng.integers(0, units, size=(size, units), dtype=dtype)
+    codes = np.asarray(groups, dtype=np.int64)
+    weights = None if unit_weights is None else np.asarray(unit_weights, dtype=float)
+    counts = np.empty((size, n_groups))
+    # per-unit counts a few replicates at a time (bins in cache, as _equal_multinomial),
+    # then one pass in unit order sums them per group
+    rows = max(1, 131_072 // max(units, 1))
+    for start in range(0, size, rows):
+        block = idx[start: start + rows]
+        m = len(block)
+        flat = (block + (np.arange(m, dtype=np.int64) * units)[:, None]).ravel()
+        per_unit = np.bincount(flat, minlength=m * units).reshape(m, units)
+        for r in range(m):
+            drawn = per_unit[r] if weights is None else per_unit[r] * weights
+            counts[start + r] = np.bincount(codes, weights=drawn, minlength=n_groups)
     return counts
 
 

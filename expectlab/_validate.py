@@ -373,6 +373,8 @@ def group_labels(data: pd.DataFrame, column: str, *, role: str = "group",
     """
     require_columns(data, [column], source=source)
     series = data[column]
+    if isinstance(series, pd.Series) and _one_kind(series):
+        return series
     present = series.dropna()
     kinds = present.map(lambda v: "number" if isinstance(v, (int, float, np.integer,
                                                               np.floating, bool, np.bool_))
@@ -387,3 +389,23 @@ def group_labels(data: pd.DataFrame, column: str, *, role: str = "group",
             "consistently, all as numbers (1, 2, ...) or all as text ('W1', 'W2', ...)."
         )
     return series
+
+
+# object columns whose present values pandas finds to be all of one of these kinds (numbers
+# in group_labels' sense, or text) need no look at each value
+_ONE_KIND = frozenset({"string", "integer", "floating", "mixed-integer-float", "boolean"})
+
+
+def _one_kind(series: pd.Series) -> bool:
+    """True when every present label of ``series`` is a number or every one is text.
+
+    A shortcut of :func:`group_labels`' check for the common columns (numeric, boolean or
+    text dtypes), decided from the dtype; any other column is checked value by value.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype):
+        return True
+    if pd.api.types.is_object_dtype(dtype):
+        return pd.api.types.infer_dtype(series, skipna=True) in _ONE_KIND
+    return (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)) \
+        and not isinstance(dtype, pd.CategoricalDtype)

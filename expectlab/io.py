@@ -278,6 +278,35 @@ def read_survey(
     >>> survey.n_rows
     600
     """
+    return _read_survey(path, codebook=codebook, missing_codes=missing_codes, items=items,
+                        id_column=id_column, columns=columns, sheet=sheet, sep=sep,
+                        decimal=decimal, encoding=encoding, recode=recode, platform=platform,
+                        check_scales=check_scales)
+
+
+def _read_survey(
+    path: str | Path,
+    *,
+    codebook: str | Path | Codebook | Mapping[str, Any] | None = None,
+    missing_codes: Sequence[Any] | Mapping[str, Sequence[Any]] | None = None,
+    items: Sequence[str] | None = None,
+    id_column: str | None = None,
+    columns: Sequence[str] | None = None,
+    sheet: str | int | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    recode: Mapping[str, Mapping[Any, Any]] | None = None,
+    platform: str = "auto",
+    check_scales: bool = True,
+    present_items_only: bool = False,
+) -> SurveyData:
+    """:func:`read_survey`; ``present_items_only`` keeps only the ``items`` the file has.
+
+    The report maps answer items by name before it knows the file's columns: with
+    ``present_items_only`` the absent ones are dropped once the columns are known (the
+    report names them after reading), instead of reading the file twice to learn them.
+    """
     path = Path(path)
     name = path.name
     suffix = path.suffix.lower()
@@ -324,6 +353,8 @@ def read_survey(
         )
     frame.columns = [str(c) for c in frame.columns]
     _check_unique_columns(frame.columns, name)
+    if present_items_only and items is not None:
+        items = [c for c in dict.fromkeys(items) if c in frame.columns] or None
 
     if layout is not None:
         notes.append(layout.note)
@@ -699,7 +730,7 @@ def _read_readstat(path: Path, kind: str, encoding: str | None) -> tuple[pd.Data
     for col in frame.columns:
         if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
             # SPSS stores an unanswered text question as an empty string: a blank cell
-            blank = frame[col].map(lambda v: isinstance(v, str) and not v.strip())
+            blank = _blank_texts(frame[col])
             if blank.any():
                 frame[col] = frame[col].where(~blank.astype(bool), np.nan)
     variables = {}
@@ -732,6 +763,17 @@ def _read_readstat(path: Path, kind: str, encoding: str | None) -> tuple[pd.Data
         variables[str(col)] = var
     book = Codebook(variables=variables, description=getattr(meta, "file_label", None) or None)
     return frame, book
+
+
+def _blank_texts(series: pd.Series) -> pd.Series:
+    """True where a cell is text made only of white space (SPSS's unanswered text)."""
+    texts = _text_codes(series)
+    if texts is None:
+        return series.map(lambda v: isinstance(v, str) and not v.strip())
+    codes, uniques = texts
+    # each distinct text is tested once, with Python's own notion of white space
+    blank = np.array([not v.strip() for v in uniques] + [False], dtype=bool)
+    return pd.Series(blank[codes], index=series.index)
 
 
 # -- checks ----------------------------------------------------------------------------
@@ -1001,6 +1043,8 @@ def _coerce_numeric(frame: pd.DataFrame, book: Codebook, name: str) -> pd.DataFr
         var = book.get(col)
         if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
             continue
+        if not var.is_numeric and not pd.api.types.is_object_dtype(series.dtype):
+            continue  # kept as read (a text column such as a segment): nothing to convert
         coerced = _to_numbers(series)
         present = series.notna()
         bad = present & coerced.isna()
@@ -1038,18 +1082,45 @@ def _to_numbers(series: pd.Series) -> pd.Series:
 
     Unlike ``pd.to_numeric``, text such as ``nan``, ``inf`` or ``NA`` is not a number.
     """
-    def convert(value: Any) -> float:
-        if is_blank(value) or isinstance(value, (bool, np.bool_)):
-            return np.nan
-        if isinstance(value, (int, float, np.integer, np.floating)):
-            return float(value) if np.isfinite(value) else np.nan
-        text = str(value).strip()
-        return float(text) if NUMBER.fullmatch(text) and np.isfinite(float(text)) else np.nan
-
-    out = pd.Series([convert(v) for v in series], index=series.index, dtype="float64")
+    texts = _text_codes(series)
+    if texts is not None:
+        # every cell is text or missing: convert each distinct text once (a million
+        # answers of a segment column hold a handful of texts)
+        codes, uniques = texts
+        converted = np.array([_number_of(v) for v in uniques] + [np.nan], dtype="float64")
+        out = pd.Series(converted[codes], index=series.index, dtype="float64")
+    else:
+        out = pd.Series([_number_of(v) for v in series], index=series.index, dtype="float64")
     if len(out) and out.notna().all() and (out % 1 == 0).all() and out.abs().max() < 2**53:
         return out.astype("int64")  # whole and complete: as a numeric column of the file reads
     return out
+
+
+def _number_of(value: Any) -> float:
+    """One cell as :func:`_to_numbers` reads it."""
+    if is_blank(value) or isinstance(value, (bool, np.bool_)):
+        return np.nan
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value) if np.isfinite(value) else np.nan
+    text = str(value).strip()
+    return float(text) if NUMBER.fullmatch(text) and np.isfinite(float(text)) else np.nan
+
+
+def _text_codes(series: pd.Series) -> tuple[np.ndarray, list[Any]] | None:
+    """``(codes, distinct texts)`` of a column holding only text and missing values.
+
+    ``codes[i]`` is the position of row ``i``'s text in the list, or ``-1`` for a missing
+    cell (None, NaN, ``pd.NA``). ``None`` for any other column: numbers and booleans are
+    left to the per-cell path, because grouping them would merge ``1``, ``1.0`` and
+    ``True``, which the reader tells apart.
+    """
+    dtype = series.dtype
+    if not isinstance(dtype, pd.StringDtype) and not (
+            pd.api.types.is_object_dtype(dtype)
+            and pd.api.types.infer_dtype(series, skipna=True) == "string"):
+        return None
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.intp), list(uniques)
 
 
 def _column_text(book: Codebook, col: str) -> str:

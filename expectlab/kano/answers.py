@@ -347,7 +347,12 @@ class AnswerMatch:
 
 
 def _distinct(values: pd.Series) -> np.ndarray:
-    return pd.unique(values.dropna().to_numpy(dtype=object))
+    present = values.dropna()
+    if isinstance(present.dtype, np.dtype) and present.dtype.kind in "biuf":
+        # numeric codes: find the distinct values on the numbers (fast), then hand them
+        # on as Python objects, exactly as the object path gives them (same order)
+        return pd.unique(present.to_numpy()).astype(object)
+    return pd.unique(present.to_numpy(dtype=object))
 
 
 def _choose_builtin(keys: set[str], restrict: list[str] | None

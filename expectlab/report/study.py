@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .._errors import InputError
-from ..io import SurveyData, read_survey
+from ..io import SurveyData, _read_survey
 from ..scales import ScaleScore, scale_score
 from ..study import Study
 from .formatting import humanise
@@ -143,12 +143,14 @@ def prepare_study(params: Mapping[str, Any], *,
             items.append(params["nps_column"])
         for pair in (params.get("servqual_items") or {}).values():
             items.extend(pair)
-    survey = read_survey(
+    # the mapped items the file has (absent ones are reported after reading)
+    survey = _read_survey(
         data_path,
         codebook=params.get("codebook_path"),
         missing_codes=params.get("missing_codes"),
-        items=_present_columns(data_path, items, read_options) if items else None,
+        items=[c for c in items if isinstance(c, str)] or None,
         id_column=params.get("id_column") if params.get("id_column") else None,
+        present_items_only=True,
         **read_options,
     )
     name = survey.source.name
@@ -289,14 +291,6 @@ def preflight(study: StudyData) -> None:
                 f"respondent id of {name} (log ids such as {list(table.index[:3])!r}, survey "
                 f"ids such as {data[params['id_column']].iloc[:3].tolist()!r}). Check "
                 "transactions_customer and id_column and their types.")
-
-
-def _present_columns(data_path: str, items: list[str], read_options: Mapping[str, Any]
-                     ) -> list[str] | None:
-    """The mapped items the file has (absent ones are reported after reading)."""
-    header = read_survey(data_path, check_scales=False, **read_options).data.columns
-    present = [c for c in dict.fromkeys(items) if c in header]
-    return present or None
 
 
 def _preflight_optional(study: StudyData) -> None:
