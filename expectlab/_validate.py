@@ -376,16 +376,21 @@ def group_labels(data: pd.DataFrame, column: str, *, role: str = "group",
     if isinstance(series, pd.Series) and _one_kind(series):
         return series
     present = series.dropna()
-    kinds = present.map(lambda v: "number" if isinstance(v, (int, float, np.integer,
-                                                              np.floating, bool, np.bool_))
-                        else "text").unique()
-    if len(kinds) > 1:
-        numbers = present[present.map(lambda v: not isinstance(v, str))]
-        texts = present[present.map(lambda v: isinstance(v, str))]
+    is_number = present.map(lambda v: isinstance(v, (int, float, np.integer, np.floating,
+                                                      bool, np.bool_))).to_numpy(bool)
+    is_text = present.map(lambda v: isinstance(v, str)).to_numpy(bool)
+    kinds = {"numeric": present[is_number], "text": present[is_text],
+             "other": present[~is_number & ~is_text]}  # e.g. dates or complex numbers
+    found = {kind: values for kind, values in kinds.items() if len(values)}
+    if len(found) > 1:
+        examples = " and ".join(repr(values.iloc[0]) for values in found.values())
+        counts = [f"{len(values)} {kind}" for kind, values in found.items()]
+        counts = ", ".join(counts[:-1]) + " and " + counts[-1]
+        mixes = "numbers and text" if set(found) == {"numeric", "text"} else \
+            "labels of different kinds"
         raise InputError(
-            f"{role.capitalize()} column {column!r} in {source} mixes numbers and text "
-            f"(for example {numbers.iloc[0]!r} and {texts.iloc[0]!r}; "
-            f"{len(numbers)} numeric and {len(texts)} text labels). Recode the {role}s "
+            f"{role.capitalize()} column {column!r} in {source} mixes {mixes} "
+            f"(for example {examples}; {counts} labels). Recode the {role}s "
             "consistently, all as numbers (1, 2, ...) or all as text ('W1', 'W2', ...)."
         )
     return series

@@ -46,7 +46,7 @@ def _kinds_reference(series: pd.Series) -> int:
     present = series.dropna()
     return len(present.map(lambda v: "number" if isinstance(v, (int, float, np.integer,
                                                                   np.floating, bool, np.bool_))
-                            else "text").unique())
+                            else "text" if isinstance(v, str) else "other").unique())
 
 
 AWKWARD = ["1", " 2 ", "3.5", "+4", "-0", "1e3", "1e400", "nan", "NaN", "inf", "-inf", "NA",
@@ -132,7 +132,7 @@ def test_group_labels_shortcut_agrees_with_the_per_value_check(values):
         assert _kinds_reference(series) <= 1
     frame = pd.DataFrame({"w": series})
     if _kinds_reference(series) > 1:
-        with pytest.raises(InputError, match="mixes numbers and text"):
+        with pytest.raises(InputError, match="mixes (numbers and text|labels of differ)"):
             group_labels(frame, "w")
     else:
         pd.testing.assert_series_equal(group_labels(frame, "w"), frame["w"])
@@ -158,6 +158,17 @@ def test_group_labels_messages_unchanged():
     with pytest.raises(InputError) as err:
         group_labels(frame, "w", role="wave", source="f.csv")
     assert "(for example np.int64(1) and 'a'; 1 numeric and 1 text labels)" in str(err.value)
+    # labels that are neither numbers nor text (dates, bytes, complex numbers) cannot be
+    # ordered with the others either
+    frame = pd.DataFrame({"w": pd.Series([1, 2, complex(1, 1)], dtype=object)})
+    with pytest.raises(InputError) as err:
+        group_labels(frame, "w", role="wave", source="f.csv")
+    assert str(err.value).startswith(
+        "Wave column 'w' in f.csv mixes labels of different kinds (for example 1 and "
+        "(1+1j); 2 numeric and 1 other labels).")
+    frame = pd.DataFrame({"w": pd.Series([pd.Timestamp("2020-01-01"), "a", 3], dtype=object)})
+    with pytest.raises(InputError, match="1 numeric, 1 text and 1 other labels"):
+        group_labels(frame, "w")
     # categories holding numbers and text are still refused
     frame = pd.DataFrame({"w": pd.Categorical([1, "W2", 1])})
     with pytest.raises(InputError) as err:
