@@ -384,8 +384,8 @@ def group_labels(data: pd.DataFrame, column: str, *, role: str = "group",
     found = {kind: values for kind, values in kinds.items() if len(values)}
     if len(found) > 1:
         examples = " and ".join(repr(values.iloc[0]) for values in found.values())
-        counts = [f"{len(values)} {kind}" for kind, values in found.items()]
-        counts = ", ".join(counts[:-1]) + " and " + counts[-1]
+        parts = [f"{len(values)} {kind}" for kind, values in found.items()]
+        counts = ", ".join(parts[:-1]) + " and " + parts[-1]
         mixes = "numbers and text" if set(found) == {"numeric", "text"} else \
             "labels of different kinds"
         raise InputError(

@@ -45,12 +45,27 @@ def test_subprocess_imports_this_worktree() -> None:
     "import expectlab.study",
     "import expectlab.scales",
     "import expectlab.kano._distributed",
+    "import expectlab.satisfaction._distributed",
     "import expectlab.report.render",
 ])
 def test_light_imports_pull_in_no_heavy_package(statement: str) -> None:
     # before issue 14 every one of these imported scikit-learn (about 2 s) through
     # expectlab._errors.NotFittedError and the eager expectlab.repeat package
     assert _heavy_after(statement) == []
+
+
+def test_satisfaction_public_names_unchanged() -> None:
+    import expectlab.satisfaction as satisfaction
+
+    assert set(satisfaction.__all__) == {"DEFAULT_CUTS", "MODELS", "ZONES",
+                                         "SatisfactionRegression", "Verdict"}
+    for name in satisfaction.__all__:
+        assert name in dir(satisfaction)
+        getattr(satisfaction, name)
+    assert satisfaction.SatisfactionRegression.__module__ == "expectlab.satisfaction.regression"
+    assert satisfaction.regression.SatisfactionRegression is satisfaction.SatisfactionRegression
+    with pytest.raises(AttributeError):
+        satisfaction.nope  # noqa: B018
 
 
 def test_a_fitted_repeat_model_needs_scikit_learn_only() -> None:

@@ -5,9 +5,28 @@ Main entry point: :class:`SatisfactionRegression`. ``report_section`` holds the
 satisfaction section of the client-study report.
 """
 
-from .models import MODELS
-from .regression import SatisfactionRegression, Verdict
-from .zones import DEFAULT_CUTS, ZONES
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import MODELS
+    from .regression import SatisfactionRegression, Verdict
+    from .zones import DEFAULT_CUTS, ZONES
+
+# public name -> submodule defining it. Imported on first use: the regression subclasses
+# scikit-learn's BaseEstimator (about 2 s to import), which a Dask or Spark worker
+# computing the cross-products of one partition (``_distributed``) does not need.
+_LAZY = {
+    "MODELS": "models",
+    "SatisfactionRegression": "regression",
+    "Verdict": "regression",
+    "DEFAULT_CUTS": "zones",
+    "ZONES": "zones",
+}
+# submodules that an eager import used to bind as attributes of the package
+_SUBMODULES = {"models", "regression", "zones", "fitting", "surface"}
 
 __all__ = [
            "DEFAULT_CUTS",
@@ -16,3 +35,17 @@ __all__ = [
            "SatisfactionRegression",
            "Verdict",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
