@@ -120,9 +120,11 @@ def summarise_transactions(
         every core that spills to a temporary directory (removed afterwards) when the
         aggregation outgrows DuckDB's memory limit.
     memory_limit : str, optional
-        Memory limit of the private DuckDB connection, e.g. ``"8GB"`` (DuckDB's default:
-        80% of the machine's memory); what does not fit is spilled to disk. With
-        ``duckdb_connection``, set the limit on that connection instead.
+        Memory limit of the private DuckDB connection, e.g. ``"8GB"``; what does not fit
+        is spilled to disk. By default three quarters of the memory available when the
+        summary starts (DuckDB's own default, 80% of all the machine's memory, does not
+        leave room for other programs). With ``duckdb_connection``, set the limit on that
+        connection instead.
 
     Returns
     -------

@@ -66,14 +66,28 @@ def _set(con: Any, name: str, value: Any) -> None:
     con.execute(f"SET {name} = {shown}")
 
 
+def _default_memory_limit() -> str | None:
+    """Three quarters of the memory available now (Linux), so that on a shared machine
+    DuckDB spills to disk before the system runs out (DuckDB's own default is 80% of all
+    the machine's memory, used or not); None where that is unknown."""
+    try:
+        with open("/proc/meminfo") as info:
+            fields = dict(line.split(":", 1) for line in info)
+        available = int(fields["MemAvailable"].split()[0]) * 1024
+    except (OSError, KeyError, ValueError):
+        return None
+    return f"{max(0.75 * available, 2**28) / 2**20:.0f}MiB"
+
+
 @contextlib.contextmanager
 def _session(connection: Any, memory_limit: str | None,
              progress: bool | None) -> Iterator[Any]:
     """A DuckDB connection set up for one summary; a caller's settings are restored after.
 
     Our own connection uses every core, spills to a private temporary directory (removed
-    afterwards) instead of failing when the aggregation outgrows ``memory_limit``, and
-    shows DuckDB's progress bar on a terminal (or as ``progress`` asks).
+    afterwards) instead of failing when the aggregation outgrows ``memory_limit`` (by
+    default three quarters of the memory available when the summary starts), and shows
+    DuckDB's progress bar on a terminal (or as ``progress`` asks).
     """
     try:
         import duckdb
@@ -88,6 +102,8 @@ def _session(connection: Any, memory_limit: str | None,
               "enable_progress_bar_print": show_progress(progress)}
     if memory_limit is not None:
         wanted["memory_limit"] = str(memory_limit)
+    elif connection is None and (default := _default_memory_limit()) is not None:
+        wanted["memory_limit"] = default
     with contextlib.ExitStack() as stack:
         if connection is None:
             spill = stack.enter_context(tempfile.TemporaryDirectory(prefix="expectlab-duckdb-"))

@@ -264,6 +264,11 @@ def test_progress_follows_the_argument(monkeypatch):
     seen.clear()
     summarise_transactions(LOGS["clean"], engine="duckdb")  # pytest's stderr is no terminal
     assert ("enable_progress_bar", False) in seen
+    limit = dict(seen).get("memory_limit")  # the private connection's limit leaves room
+    assert limit is None or limit == sdb._default_memory_limit() or limit.endswith("MiB")
+    seen.clear()
+    summarise_transactions(LOGS["clean"], engine="duckdb", memory_limit="1GB")
+    assert ("memory_limit", "1GB") in seen
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -321,3 +326,19 @@ def test_nan_ids_and_amounts_in_parquet_are_missing(tmp_path):
     b = summarise_transactions(path, amount="amount", engine="pandas")
     pd.testing.assert_frame_equal(a, b)
     assert a.index.tolist() == [1.0, float("inf")]
+
+
+def test_default_memory_limit_leaves_room_on_a_shared_machine(monkeypatch):
+    import io
+
+    meminfo = "MemTotal:       16000000 kB\nMemFree:  1000 kB\nMemAvailable:    8000000 kB\n"
+    monkeypatch.setattr(sdb, "open", lambda *a, **k: io.StringIO(meminfo), raising=False)
+    assert sdb._default_memory_limit() == f"{0.75 * 8000000 / 1024:.0f}MiB"
+    meminfo = "MemTotal:       16000000 kB\nMemAvailable:   100000 kB\n"
+    assert sdb._default_memory_limit() == "256MiB"  # a floor DuckDB can work in
+
+    def missing(*args, **kwargs):
+        raise OSError("no /proc here")
+
+    monkeypatch.setattr(sdb, "open", missing, raising=False)
+    assert sdb._default_memory_limit() is None
