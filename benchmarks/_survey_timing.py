@@ -4,7 +4,9 @@ Both sides of a comparison are timed the same way: the runs are interleaved (our
 reference, ours, reference, ...) so a busy machine slows both alike, and the median of
 the runs is reported. Peak memory is the rise of the process's resident set size above
 its level before the run, sampled every 10 ms from /proc (it includes memory allocated
-outside Python by numpy, BLAS and OpenMP).
+outside Python by numpy, BLAS and OpenMP). CPU time (``time.process_time``: all threads
+of this process) is recorded too: on a machine shared with other work it is steadier
+than wall time.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class PeakRSS:
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
         self.t0 = time.perf_counter()
+        self.c0 = time.process_time()
         return self
 
     def _watch(self) -> None:
@@ -61,6 +64,7 @@ class PeakRSS:
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.t0
+        self.cpu = time.process_time() - self.c0
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, _rss())
@@ -69,18 +73,20 @@ class PeakRSS:
 
 def interleaved(funcs: dict[str, Callable[[], Any]], repeat: int = 3
                 ) -> dict[str, dict[str, float]]:
-    """Run every function ``repeat`` times, interleaved; median seconds and the largest
-    peak memory rise (MiB) per function."""
+    """Run every function ``repeat`` times, interleaved; median wall seconds, median CPU
+    seconds (``cpu``) and the largest peak memory rise (MiB) per function."""
     times: dict[str, list[float]] = {k: [] for k in funcs}
+    cpu: dict[str, list[float]] = {k: [] for k in funcs}
     mem: dict[str, float] = {k: 0.0 for k in funcs}
     for _ in range(repeat):
         for name, func in funcs.items():
             with PeakRSS() as meter:
                 func()
             times[name].append(meter.seconds)
+            cpu[name].append(meter.cpu)
             mem[name] = max(mem[name], meter.mib)
     return {k: {"seconds": statistics.median(v), "runs": len(v), "mib": mem[k],
-                "all": v} for k, v in times.items()}
+                "cpu": statistics.median(cpu[k]), "all": v} for k, v in times.items()}
 
 
 def row(label: str, result: dict[str, float], extra: str = "") -> str:

@@ -2,7 +2,10 @@
 
 ``expectlab report TEMPLATE --data FILE [--codebook FILE] [--sep ;] [--decimal ,]
 [--encoding latin-1] [--sheet NAME] [--param name=value ...] [--format html,xlsx,pdf,pptx]
-[--lang en|zh] [--style style.yaml] --out DIR`` renders a client-study report;
+[--lang en|zh] [--style style.yaml] [--timeout SECONDS] [--progress | --quiet] --out DIR``
+renders a client-study report, showing one line per step with its time on stderr when
+that is a terminal (``--progress`` forces the lines, e.g. in a CI log; ``--quiet`` hides
+them);
 ``expectlab report --list`` shows the bundled templates and ``expectlab report --copy
 client_study my_study.ipynb`` copies one to customise. ``expectlab examples`` regenerates
 the bundled example data.
@@ -96,7 +99,7 @@ def _report(args: argparse.Namespace) -> int:
     result = render_report_files(
         template, args.out, params, name=args.name, timeout=args.timeout,
         read_options=read_options or None, formats=args.format.split(","),
-        language=args.lang, style=style,
+        language=args.lang, style=style, progress=args.progress,
     )
     for path in result.files.values():
         print(f"Report written to {path}")
@@ -142,7 +145,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="report language: en (English) or zh (Simplified Chinese)")
     rep.add_argument("--style", type=Path,
                      help="YAML style file: logo, colours, footer, title_colour")
-    rep.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
+    rep.add_argument("--timeout", type=int, default=None,
+                     help="seconds allowed per notebook cell (default: 600 per started "
+                          "100,000 respondents)")
+    shown = rep.add_mutually_exclusive_group()
+    shown.add_argument("--progress", dest="progress", action="store_const", const=True,
+                       default=None, help="print one line per step with its time on stderr "
+                                          "(default: only when stderr is a terminal)")
+    shown.add_argument("--quiet", dest="progress", action="store_const", const=False,
+                       help="print no progress lines")
     rep.set_defaults(func=_report)
     nbh = sub.add_parser("html", help="write an executed notebook as offline HTML (code kept, "
                          "maths as MathML)")

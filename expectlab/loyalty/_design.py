@@ -72,6 +72,22 @@ def level_text(value: Any) -> Any:
     return str(value)
 
 
+def level_texts(values: pd.Series) -> pd.Series:
+    """:func:`level_text` of every value of a column (the levels of a categorical driver).
+
+    Typed columns are converted once per distinct value (a million respondents carry a
+    handful of levels); an object column may mix values that compare equal but read
+    differently (``True`` and ``1``), so it is converted value by value.
+    """
+    codes, uniques = (None, []) if values.dtype == object else pd.factorize(values)
+    if not len(uniques):  # object column, or nothing but missing values
+        return values.astype("object").map(level_text)
+    texts = pd.Series(np.asarray(uniques, dtype=object)).map(level_text)
+    out = np.asarray(texts, dtype=object)[np.maximum(codes, 0)]
+    out[codes < 0] = np.nan
+    return pd.Series(out, index=values.index, name=values.name, dtype=texts.dtype)
+
+
 def _construct_scores(data: pd.DataFrame, name: str, recipe: Construct, *,
                       source: str) -> pd.Series:
     require_columns(data, recipe.items, source=source)
@@ -218,7 +234,7 @@ def prepare(
     frame[outcome] = numeric_column(data, outcome, role="outcome")
     for d in drivers:
         if d in categorical:
-            frame[d] = data[d].astype("object").map(level_text)
+            frame[d] = level_texts(data[d])
         elif d in constructs:
             frame[d] = _construct_scores(data, d, constructs[d], source="the data")
         else:
@@ -330,7 +346,7 @@ def design_matrix(frame: pd.DataFrame, spec: DesignSpec, *, source: str = "the d
         s = frame[d]
         if d in spec.categories:
             levels = spec.categories[d]
-            text = s.astype("object").map(level_text)
+            text = level_texts(s)
             unknown = (~text.isin(levels) & text.notna()).to_numpy()
             if unknown.any():
                 raise InputError(

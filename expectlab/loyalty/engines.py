@@ -37,6 +37,13 @@ def _expit(eta: np.ndarray) -> np.ndarray:
     return expit(eta)
 
 
+def _expit_into(eta: np.ndarray) -> np.ndarray:
+    """The logistic function of ``eta``, computed in place (no temporary array)."""
+    from scipy.special import expit
+
+    return expit(eta, out=eta)
+
+
 def batched_logit(
     X: np.ndarray,
     y: np.ndarray,
@@ -47,6 +54,7 @@ def batched_logit(
     tol: float = 1e-8,
     ridge: float = 0.0,
     start: np.ndarray | None = None,
+    loglik: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fit ``B`` weighted logistic regressions sharing one design matrix.
 
@@ -66,7 +74,10 @@ def batched_logit(
         Small L2 penalty (times the weight total) keeping separated fits finite.
     start : array (p,), optional
         Starting values (e.g. the full-sample estimate when fitting bootstrap replicates,
-        which saves Newton steps).
+        which saves Newton steps). All fits then share their first step's fitted
+        probabilities, so that step is one matrix product.
+    loglik : bool
+        Compute the log-likelihoods (NaN when False, which saves a pass over ``W``).
 
     Returns
     -------
@@ -88,15 +99,8 @@ def batched_logit(
     # large n that table (n x p^2) would cost too much memory, so loop over the fits.
     XX = (X[:, :, None] * X[:, None, :]).reshape(n, p * p) if B > 1 and n * p * p <= 2e7 \
         else None
-    for _ in range(max_iter):
-        eta = beta @ X.T + off[None, :]
-        mu = _expit(eta)
-        grad = (W * (y[None, :] - mu)) @ X - penalty[:, 0, 0][:, None] * beta
-        curv = W * mu * (1.0 - mu)
-        if XX is not None:
-            hess = (curv @ XX).reshape(B, p, p) + penalty
-        else:
-            hess = np.stack([(X * c[:, None]).T @ X for c in curv]) + penalty
+
+    def update(grad: np.ndarray, hess: np.ndarray, rows: np.ndarray | slice) -> None:
         try:
             step = np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
         except np.linalg.LinAlgError:
@@ -104,10 +108,59 @@ def batched_logit(
         # Damp very large Newton steps (separation) so the iteration stays finite.
         size = np.abs(step).max(axis=1, keepdims=True)
         step = np.where(size > 5.0, step * (5.0 / np.maximum(size, 1e-300)), step)
-        beta = beta + np.where(converged[:, None], 0.0, step)
-        converged |= np.abs(step).max(axis=1) < tol
+        beta[rows] += step
+        converged[rows] = np.abs(step).max(axis=1) < tol
+
+    # An intercept-only model with an offset (calibration-in-the-large) needs no
+    # exponential per fit and respondent: expit(a + o) = 1 / (1 + exp(-a) exp(-o)).
+    shift = None
+    if p == 1 and np.all(X[:, 0] == 1.0) and (n == 0 or np.abs(off).max() <= 30.0):
+        shift = np.exp(-off)
+
+    def probabilities(b: np.ndarray) -> np.ndarray:
+        if shift is not None and np.abs(b).max() <= 30.0:
+            mu = np.multiply.outer(np.exp(-b[:, 0]), shift)
+            mu += 1.0
+            return np.reciprocal(mu, out=mu)
+        eta = b @ X.T
+        if offset is not None:
+            eta += off
+        return _expit_into(eta)
+
+    iterations = range(max_iter)
+    if start is not None and XX is not None and max_iter > 0:
+        # Every fit starts at the same point, so the first Newton step needs the fitted
+        # probabilities once instead of once per fit: all gradients and Hessians are one
+        # matrix product of the weights with per-row terms (the same step as below; only
+        # the order of summation differs).
+        mu = _expit(X @ beta[0] + off)
+        prod = W @ np.column_stack([X * (y - mu)[:, None], XX * (mu * (1.0 - mu))[:, None]])
+        update(prod[:, :p] - penalty[:, 0, 0][:, None] * beta,
+               prod[:, p:].reshape(B, p, p) + penalty, slice(None))
+        iterations = range(1, max_iter)
+    for _ in iterations:
         if converged.all():
             break
+        # Fits that have converged stop moving; only the others are iterated.
+        rows: np.ndarray | slice = slice(None)
+        Wa, ba, pen = W, beta, penalty
+        if converged.any():
+            rows = np.flatnonzero(~converged)
+            Wa, ba, pen = W[rows], beta[rows], penalty[rows]
+        mu = probabilities(ba)
+        curv = np.subtract(1.0, mu)
+        curv *= mu
+        curv *= Wa
+        resid = np.subtract(y[None, :], mu, out=mu)
+        resid *= Wa
+        grad = resid @ X - pen[:, 0, 0][:, None] * ba
+        if XX is not None:
+            hess = (curv @ XX).reshape(len(ba), p, p) + pen
+        else:
+            hess = np.stack([(X * c[:, None]).T @ X for c in curv]) + pen
+        update(grad, hess, rows)
+    if not loglik:
+        return beta, np.full(B, np.nan), converged
     eta = beta @ X.T + off[None, :]
     # log-likelihood: y*eta - log(1 + exp(eta)), computed stably
     ll = (W * (y[None, :] * eta - np.logaddexp(0.0, eta))).sum(axis=1)

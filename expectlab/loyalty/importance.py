@@ -6,7 +6,14 @@
   so it works for any engine, including boosting. Permuting a driver also permutes the
   interactions built from it. The interval is a percentile bootstrap over respondents
   of the held-out drop: fold models and shuffles stay fixed, and every replicate
-  recomputes the drop from the same resampled respondents.
+  recomputes the drop from the same resampled respondents. The predictions are scored
+  once; replicates only reweight them. Up to replicates x respondents x (1 + drivers x
+  repeats) = 2e7 each replicate's AUCs are recomputed exactly; above that, from the
+  linear expansion of each AUC numerator in the weights (each respondent's placement,
+  its influence value; DeLong, DeLong & Clarke-Pearson 1988), one matrix product per
+  fold. The dropped second-order term moves the replicates by a few percent of their
+  spread (n^-1/2; checked against the exact replicates and for coverage in
+  ``tests/loyalty/test_loyalty_intervals.py``) and the model's notes say when it was used.
 * **Dominance analysis** (Budescu 1993; Azen & Traxel 2009 for logistic regression): the
   Shapley decomposition of the model's fit across drivers. For every subset of drivers a
   model is fitted; a driver's *general dominance* is its average gain in fit when added,
@@ -14,11 +21,14 @@
   Fit is McFadden's pseudo-R2 of a logistic regression for binary outcomes (the boosting
   engine is decomposed through the same logistic model) and the R2 of a linear regression
   of the ordinal score for ordinal outcomes. Dummy columns of one categorical driver stay
-  together; an interaction term counts as its own driver. Intervals are percentile
-  bootstrap intervals, all replicates fitted at once with :func:`batched_logit` (three
-  Newton steps from the full-sample estimate) for small problems, and from a one-step
-  expansion of each replicate's log-likelihood around the full-sample estimate
-  (:func:`one_step_subset_fits`) when replicates x respondents x subsets exceed 5e7.
+  together; an interaction term counts as its own driver. Respondents with the same
+  design row and outcome are pooled into cells (a count table; exact), and subsets of
+  equal size are fitted together, each from the fit without its last driver. Intervals
+  are percentile bootstrap intervals, all replicates fitted at once with
+  :func:`batched_logit` (three Newton steps from the full-sample estimate) for small
+  problems, and from a one-step expansion of each replicate's log-likelihood around the
+  full-sample estimate (:func:`one_step_subset_fits`) when replicates x respondents x
+  subsets exceed 5e7.
 
 With ``k`` drivers dominance analysis fits ``2^k - 1`` models per replicate: it is run for
 ``k <= max_drivers`` (8 by default, 255 models) and skipped with a warning above that,
@@ -30,6 +40,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,88 +48,105 @@ import pandas as pd
 from .._errors import FragileResultWarning
 from .._resample import check_random_state, iter_bootstrap_weights, percentile_interval
 from .engines import _expit, batched_logit
+from .metrics import _unless_ones
 
 __all__ = ["permutation_importance", "dominance_analysis", "subset_fits", "shapley_from_fits"]
 
 
-def _auc_many(y: np.ndarray, P: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """Weighted ROC AUC of every prediction vector (rows of ``P``, shape ``(V, n)``) for
-    every weight row of ``W`` ``(B, n)``: shape ``(B, V)``; ties count one half.
+def _placements(y: np.ndarray, s: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]:
+    """Each respondent's share of the weighted ROC AUC numerator of scores ``s``.
 
-    Equal to :func:`expectlab.loyalty.metrics.roc_auc` per vector, computed on the
-    transposed weights ``(n, B)`` (transposed once for all vectors): sorting a vector's
-    respondents then moves whole contiguous rows, and the running sums run down the
-    rows for all replicates at once.
+    A positive's placement is the weight of negatives scored below it (ties one half),
+    a negative's the weight of positives scored above it. Each sum of the positives' or
+    the negatives' weighted placements is the numerator ``N`` (AUC = N / (P Q), with P and
+    Q the positive and negative weight totals), and the placements are the derivative of
+    ``N`` with respect to each respondent's weight: its influence values (DeLong et al.
+    1988). Returns the placements (in the order of ``s``) and ``N``.
     """
-    WT = np.ascontiguousarray(W.T)
-    wy = WT * y[:, None]
-    wn = WT - wy
-    den = wy.sum(axis=0) * wn.sum(axis=0)
-    out = np.empty((W.shape[0], P.shape[0]))
-    tied = []
-    for v in range(P.shape[0]):
-        order = np.argsort(P[v], kind="mergesort")
-        ps = P[v][order]
-        starts = np.flatnonzero(np.r_[True, ps[1:] != ps[:-1]])
-        if 2 * len(starts) < len(ps):  # mostly tied predictions: grouped, below
-            tied.append(v)
-            continue
-        pos, neg = wy[order], wn[order]
-        # negatives below each respondent's prediction plus half of those tied with it:
-        # with C the running sum of negatives, 0.5 (C[first of the tie - 1] + C[last])
-        cum = np.empty((len(ps) + 1, W.shape[0]))
-        cum[0] = 0.0
-        np.cumsum(neg, axis=0, out=cum[1:])
-        group = np.cumsum(np.r_[True, ps[1:] != ps[:-1]]) - 1
-        ends = np.r_[starts[1:], len(ps)]
-        below = cum[starts[group]]
-        below += cum[ends[group]]
+    order = np.argsort(s)  # tie groups are found below: no stable sort needed
+    ss = s[order]
+    pos = y[order] == 1
+    ws = w[order]
+    starts = np.flatnonzero(np.r_[True, ss[1:] != ss[:-1]])
+    group = np.cumsum(np.r_[True, ss[1:] != ss[:-1]]) - 1
+    wpos = np.where(pos, ws, 0.0)
+    pos_g = np.add.reduceat(wpos, starts)
+    neg_g = np.add.reduceat(ws - wpos, starts)
+    neg_below = np.cumsum(neg_g) - neg_g
+    pos_above = pos_g.sum() - np.cumsum(pos_g)
+    a_sorted = np.where(pos, (neg_below + 0.5 * neg_g)[group], (pos_above + 0.5 * pos_g)[group])
+    a = np.empty_like(a_sorted)
+    a[order] = a_sorted
+    return a, float(wpos @ a_sorted)
+
+
+class _FoldDrops:
+    """Drops in weighted ROC AUC of one fold's model when each driver is shuffled, for the
+    survey weights and for bootstrap replicates of them.
+
+    ``base`` holds the fold's held-out predictions (n,), ``permuted`` those with each
+    driver shuffled (n_drivers, n_repeats, n). The drop of driver j is
+    ``AUC(base) - mean_r AUC(permuted[j, r])``; every AUC of the fold shares the
+    denominator P x Q (positive times negative weight), so a drop is a difference of
+    numerators over it.
+
+    Replicates are computed either exactly (``exact=True``: every replicate's
+    numerators from running sums in each vector's sort order, the sorts done once) or by
+    the linear expansion of the numerators in the weights (``exact=False``): with ``a``
+    the placements (influence values) of a vector at the survey weights ``w``,
+    ``N(W) = N(w) + (W - w) . a + R``, where the remainder R, a sum over pairs of
+    products of two centred resampling counts, is dropped. The replicate's P and Q stay
+    exact. The dropped term is of relative order ``n^-1/2`` of the bootstrap spread
+    (checked against the exact replicates in ``tests/loyalty/test_loyalty_speed.py``) and
+    every replicate of every driver then comes from one matrix product.
+    """
+
+    def __init__(self, y: np.ndarray, base: np.ndarray, permuted: np.ndarray, w: np.ndarray,
+                 exact: bool) -> None:
+        from .metrics import _Ranking
+
+        J, R, n = permuted.shape
+        self.J, self.R = J, R
+        self.exact = exact
+        a_base, n_base = _placements(y, base, w)
+        # averages of differences (not differences of averages), so that a driver the
+        # model ignores has a drop of exactly 0
+        delta_a = np.zeros((n, J))
+        self.delta_n = np.zeros(J)
+        self.rankings = [_Ranking(y, base)] if exact else []
+        for j in range(J):
+            for r in range(R):
+                a, num = _placements(y, permuted[j, r], w)
+                delta_a[:, j] += a_base - a
+                self.delta_n[j] += n_base - num
+                if exact:
+                    self.rankings.append(_Ranking(y, permuted[j, r]))
+        delta_a /= R
+        self.delta_n /= R
+        pq = float(w @ y) * float(w @ (1.0 - y))
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[:, v] = 0.5 * np.einsum("ib,ib->b", pos, below) / den
-    if tied:
-        out[:, tied] = _auc_grouped(y, P[tied], W)
-    return out
+            self.point = self.delta_n / pq
+        # replicate sums: [placement differences (J), positive weight, negative weight]
+        self.rows = np.column_stack([delta_a, y, 1.0 - y]) if not exact else \
+            np.column_stack([y, 1.0 - y])
+
+    def replicates(self, W: np.ndarray) -> np.ndarray:
+        """Drops for every row of ``W`` (survey weights x resampling counts), (B, J)."""
+        sums = W @ self.rows
+        pq = sums[:, -2] * sums[:, -1]
+        if self.exact:
+            num = np.column_stack([rk.numerator(W) for rk in self.rankings])
+            delta = (num[:, 0:1, None] - num[:, 1:].reshape(-1, self.J, self.R)).mean(axis=2)
+        else:
+            # N_b ~ N + (W_b - w) . a and w . a = 2N (each pair counted from both ends)
+            delta = sums[:, :self.J] - self.delta_n[None, :]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return delta / pq[:, None]
 
 
-def _auc_grouped(y: np.ndarray, P: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """:func:`_auc_many` for prediction vectors with few distinct values (discrete
-    drivers): each vector's distinct values become a block of columns of one sparse
-    indicator matrix, so the weighted positives and negatives of every (replicate,
-    vector, value) come out of two sparse matrix products."""
-    from scipy import sparse
-
-    V, n = P.shape
-    codes = np.empty((V, n), dtype=np.int64)
-    offsets = np.zeros(V + 1, dtype=np.int64)
-    for v in range(V):
-        uniq, inverse = np.unique(P[v], return_inverse=True)
-        codes[v] = inverse.ravel() + offsets[v]
-        offsets[v + 1] = offsets[v] + len(uniq)
-    A = sparse.csr_matrix((np.ones(V * n), (np.tile(np.arange(n), V), codes.ravel())),
-                          shape=(n, int(offsets[-1]))).T.tocsr()
-    pos = np.asarray(A @ (W * y[None, :]).T).T  # (B, distinct values of all vectors)
-    neg = np.asarray(A @ (W * (1.0 - y)[None, :]).T).T
-    # negatives below each value, within its own vector's block
-    cum = np.cumsum(neg, axis=1)
-    start = np.repeat(offsets[:-1], np.diff(offsets))
-    before = np.where(start > 0, cum[:, np.maximum(start - 1, 0)], 0.0)
-    num = np.add.reduceat(pos * (cum - neg - before + 0.5 * neg), offsets[:-1], axis=1)
-    den = (W @ y) * (W @ (1.0 - y))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return num / den[:, None]
-
-
-def _fold_drops(y: np.ndarray, base: np.ndarray, permuted: np.ndarray, W: np.ndarray
-                ) -> np.ndarray:
-    """Drop in weighted ROC AUC of one fold, shape ``(B, n_drivers)``.
-
-    ``base`` holds the fold's predictions (n,), ``permuted`` those with each driver shuffled,
-    shape ``(n_drivers, n_repeats, n)``; ``W`` is ``(B, n)`` (row = survey weights or
-    survey weights times resampling counts). The drop is averaged over repeats.
-    """
-    J, R, n = permuted.shape
-    auc = _auc_many(y, np.vstack([base[None, :], permuted.reshape(J * R, n)]), W)
-    return auc[:, :1] - auc[:, 1:].reshape(-1, J, R).mean(axis=2)
+#: replicates x respondents x (1 + drivers x repeats) up to which the permutation
+#: bootstrap recomputes every replicate's AUCs exactly (above: linear expansion)
+_EXACT_AUC_LIMIT = 20_000_000
 
 
 def permutation_importance(
@@ -144,7 +172,11 @@ def permutation_importance(
     predictions of the same resampled respondents. The interval is the ``alpha / 2`` and
     ``1 - alpha / 2`` percentiles of the replicates; replicates are computed in vectorised
     chunks, so the result does not depend on the chunking. It reflects the sampling of
-    respondents given the fitted fold models, not the refitting of the models.
+    respondents given the fitted fold models, not the refitting of the models. For
+    large problems (replicates x respondents x (1 + drivers x repeats) above 2e7) the
+    replicates come from the linear expansion of each AUC in the weights (see the
+    module notes): the estimate is unchanged, the interval ends move by far less than
+    their own Monte Carlo error.
 
     Parameters
     ----------
@@ -200,7 +232,8 @@ def permutation_importance(
                 permuted[j, r] = predict(f, shuffled)
         stored.append((np.asarray(y, dtype=float), base, permuted))
         weights.append(np.asarray(w, dtype=float))
-    return _permutation_table(stored, weights, drivers, n_boot=n_boot, alpha=alpha, rng=rng)
+    return _permutation_table(stored, weights, drivers, n_boot=n_boot, alpha=alpha,
+                              rng=rng)[0]
 
 
 def permutation_predictions(
@@ -223,50 +256,66 @@ def permutation_predictions(
     n = len(X)
     base = np.asarray(predict(X), dtype=float)
     permuted = np.empty((len(drivers), n_repeats, n))
+    # One working copy of the design: only the shuffled driver's columns (and the
+    # interactions built from it) change between predictions, and are put back after.
+    Xp = np.array(X, dtype=float)
     for j, d in enumerate(drivers):
         own = groups[d]
         inter = [(groups[f"{a}:{b}"][0], groups[a][0], groups[b][0])
                  for a, b in interactions if d in (a, b)]
+        touched = list(own) + [col for col, _, _ in inter]
+        own_values = X[:, own]
         for r in range(n_repeats):
             perm = rng.permutation(n)
-            Xp = X.copy()
-            Xp[:, own] = X[perm][:, own]
+            Xp[:, own] = own_values[perm]
             for col, ca, cb in inter:
                 Xp[:, col] = Xp[:, ca] * Xp[:, cb]
             permuted[j, r] = predict(Xp)
+        Xp[:, touched] = X[:, touched]
     return base, permuted
 
 
 def _permutation_table(stored: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
                        weights: list[np.ndarray], drivers: Sequence[str], *, n_boot: int,
                        alpha: float, rng: np.random.Generator,
-                       progress: bool | None = False) -> pd.DataFrame:
-    """Estimate and bootstrap interval of the drops from stored fold predictions."""
+                       progress: bool | None = False, exact: bool | None = None
+                       ) -> tuple[pd.DataFrame, str]:
+    """Estimate and bootstrap interval of the drops from stored fold predictions.
+
+    ``exact``: recompute every replicate's AUCs (True) or use the linear expansion of
+    :class:`_FoldDrops` (False); None chooses by size (:data:`_EXACT_AUC_LIMIT`). Returns
+    the table and the method used for the interval ("exact", "linear" or "" without one).
+    """
     from .._resample import progress_bar
 
     J = len(drivers)
-    drops = np.zeros((len(stored), J))
-    for f, ((y, base, permuted), w) in enumerate(zip(stored, weights, strict=True)):
-        drops[f] = _fold_drops(y, base, permuted, w[None, :])[0]
-    est = drops.mean(axis=0)
+    n = int(sum(len(y) for y, _, _ in stored))
+    boot = bool(n_boot and n_boot > 0 and stored)
+    if exact is None:
+        vectors = 1 + stored[0][2].shape[0] * stored[0][2].shape[1] if stored else 1
+        exact = n_boot * n * vectors <= _EXACT_AUC_LIMIT
+    folds = [_FoldDrops(y, base, permuted, w, exact=bool(exact and boot))
+             for (y, base, permuted), w in zip(stored, weights, strict=True)]
+    est = np.mean([f.point for f in folds], axis=0) if folds else np.zeros(J)
     se = lower = upper = np.full(J, np.nan)
-    if n_boot and n_boot > 0 and stored:
+    method = ""
+    if boot:
+        method = "exact" if exact else "linear"
         sizes = [len(y) for y, _, _ in stored]
         edges = np.r_[0, np.cumsum(sizes)]
-        n = int(edges[-1])
         w_all = np.concatenate(weights)
-        # roc_auc works on a few (chunk, n_fold) arrays: keep each chunk near 2 million
-        # entries. The draws come from one generator row by row, so chunking does not
-        # change the replicates.
+        # Keep each chunk near 2 million weights (the exact path works on a few (chunk,
+        # n_fold) arrays per vector). The draws come from one generator row by row, so
+        # chunking does not change the replicates.
         chunk = max(1, min(n_boot, 2_000_000 // max(n, 1)))
         reps = []
         with progress_bar(n_boot, enabled=progress, desc="permutation bootstrap") as bar:
             for Wb in iter_bootstrap_weights(n, n_boot, rng, chunk_size=chunk,
-                                             base_weights=w_all):
+                                             base_weights=_unless_ones(w_all)):
                 rep = np.zeros((Wb.shape[0], J))
-                for f, (y, base, permuted) in enumerate(stored):
-                    rep += _fold_drops(y, base, permuted, Wb[:, edges[f]:edges[f + 1]])
-                reps.append(rep / len(stored))
+                for f, fold in enumerate(folds):
+                    rep += fold.replicates(Wb[:, edges[f]:edges[f + 1]])
+                reps.append(rep / len(folds))
                 bar.update(Wb.shape[0])
         R = np.concatenate(reps)
         lower, upper = percentile_interval(R, alpha)
@@ -276,7 +325,7 @@ def _permutation_table(stored: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
     return pd.DataFrame({
         "permutation": est, "permutation_se": se,
         "permutation_lower": lower, "permutation_upper": upper,
-    }, index=pd.Index(list(drivers), name="driver"))
+    }, index=pd.Index(list(drivers), name="driver")), method
 
 
 #: replicates x respondents x subsets up to which the dominance bootstrap refits
@@ -338,6 +387,117 @@ def subset_fits(X: np.ndarray, y: np.ndarray, W: np.ndarray, groups: dict[str, l
     return fits
 
 
+def _subset_batches(groups: dict[str, list[int]], rows: int
+                    ) -> list[tuple[list[int], np.ndarray]]:
+    """Subsets of driver groups in batches of equal design width, smallest first.
+
+    Each batch is ``(masks, columns)`` with ``columns`` of shape (subsets, 1 + width)
+    indexing ``[1, X]`` (the constant first). Batches follow the number of drivers, so a
+    subset's parent (without its last driver) always comes in an earlier batch, and hold
+    at most about 8 million design entries.
+    """
+    subsets = _masks_columns(groups)
+    by_width: dict[tuple[int, int], list[int]] = {}
+    for mask, cols in enumerate(subsets):
+        by_width.setdefault((bin(mask).count("1"), len(cols)), []).append(mask)
+    out = []
+    for (_, width), masks in sorted(by_width.items()):
+        size = max(1, 8_000_000 // max(rows * (width + 1), 1))
+        for i in range(0, len(masks), size):
+            part = masks[i:i + size]
+            design = np.array([[0, *(c + 1 for c in subsets[m])] for m in part],
+                              dtype=np.intp)
+            out.append((part, design))
+    return out
+
+
+def _pair_products(Xt: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Products of every pair of design columns (upper triangle), (S, p(p+1)/2, n): each
+    weighted information matrix is then one matrix-vector product per design."""
+    S, p, n = Xt.shape
+    iu = np.triu_indices(p)
+    out = np.empty((S, len(iu[0]), n))
+    for k, (i, j) in enumerate(zip(*iu, strict=True)):
+        np.multiply(Xt[:, i], Xt[:, j], out=out[:, k])
+    return out, iu
+
+
+def _unpack(upper: np.ndarray, iu: tuple[np.ndarray, np.ndarray], p: int) -> np.ndarray:
+    """Symmetric (S, p, p) matrices from their upper triangles (S, p(p+1)/2)."""
+    out = np.empty((len(upper), p, p))
+    out[:, iu[0], iu[1]] = upper
+    out[:, iu[1], iu[0]] = upper
+    return out
+
+
+def _information(pairs: np.ndarray, iu: tuple[np.ndarray, np.ndarray], p: int,
+                 curv: np.ndarray) -> np.ndarray:
+    """Weighted information matrices sum_i curv_i x_i x_i' of every design, (S, p, p)."""
+    return _unpack((pairs @ curv[:, :, None])[:, :, 0], iu, p)
+
+
+def _newton_many(Xt: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray,
+                 pairs: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None,
+                 tol: float = 1e-6, max_iter: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted logits of ``S`` designs at once (``Xt`` (S, p, n), designs transposed),
+    by Newton from ``beta`` (S, p); returns the coefficients and the linear predictors.
+
+    The subsets' fits enter the dominance analysis through their maximised
+    log-likelihood, which is flat at the optimum: a last step below ``tol`` leaves a
+    coefficient error of order tol^2 and a log-likelihood error far below rounding.
+    ``pairs``: :func:`_pair_products` of ``Xt`` if already computed.
+    """
+    S, p, _ = Xt.shape
+    beta = beta.copy()
+    prods, iu = _pair_products(Xt) if pairs is None else pairs
+    active = np.ones(S, dtype=bool)
+    for _ in range(max_iter):
+        if not active.any():
+            break
+        idx = slice(None) if active.all() else np.flatnonzero(active)
+        X = Xt[idx]
+        mu = _expit((beta[idx, None, :] @ X)[:, 0, :])
+        grad = (X @ (w * (y - mu))[:, :, None])[:, :, 0]
+        curv = mu * (1.0 - mu)
+        curv *= w
+        hess = _information(prods[idx], iu, p, curv)
+        try:
+            step = np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
+        except np.linalg.LinAlgError:
+            step = np.einsum("sij,sj->si", np.linalg.pinv(hess), grad)
+        size = np.abs(step).max(axis=1, keepdims=True)
+        step = np.where(size > 5.0, step * (5.0 / np.maximum(size, 1e-300)), step)
+        beta[idx] += step
+        active[idx] = np.abs(step).max(axis=1) >= tol
+    eta = (beta[:, None, :] @ Xt)[:, 0, :]
+    return beta, eta
+
+
+def _one_step_batch(Xt: np.ndarray, y: np.ndarray, w: np.ndarray, W: np.ndarray,
+                    eta: np.ndarray, lik: np.ndarray,
+                    pairs: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """One-step log-likelihoods (B, S) of a batch of designs for the replicate weights
+    ``W``, at the linear predictors ``eta`` (per-row log-likelihoods ``lik``)."""
+    S, p, n = Xt.shape
+    mu = _expit(eta)
+    h_inv = np.linalg.pinv(_information(pairs[0], pairs[1], p, w * mu * (1.0 - mu)))
+    # per row: log-likelihood and score, side by side for one product with the weights
+    terms = np.empty((S, p + 1, n))
+    terms[:, 0] = lik
+    np.multiply(Xt, (y - mu)[:, None, :], out=terms[:, 1:])
+    prod = (W @ terms.reshape(S * (p + 1), n).T).reshape(len(W), S, p + 1)
+    g = prod[:, :, 1:]
+    ratio = W.sum(axis=1) / w.sum()
+    return prod[:, :, 0] + 0.5 * np.einsum("bsi,sij,bsj->bs", g, h_inv, g,
+                                           optimize=True) / ratio[:, None]
+
+
+def _pseudo_r2(ll: np.ndarray) -> np.ndarray:
+    fits = 1.0 - ll / ll[:, [0]]
+    fits[:, 0] = 0.0
+    return fits
+
+
 def one_step_subset_fits(X: np.ndarray, y: np.ndarray, w: np.ndarray, W: np.ndarray,
                          groups: dict[str, list[int]], starts: list[np.ndarray],
                          tick: Callable[[int], None] | None = None) -> np.ndarray:
@@ -354,47 +514,20 @@ def one_step_subset_fits(X: np.ndarray, y: np.ndarray, w: np.ndarray, W: np.ndar
     far below the bootstrap spread, and every replicate of every subset comes from two
     matrix products instead of Newton iterations on ``B x n`` arrays. Agreement with
     refitted replicates is checked in ``tests/loyalty/test_loyalty_speed.py``.
+    The rows may be respondents or cells of respondents pooled by :class:`_Cells`
+    (``w`` and ``W`` then hold the pooled weights).
     """
-    B, n = W.shape
-    subsets = _masks_columns(groups)
-    ratio = W.sum(axis=1) / w.sum()
-    ll = np.empty((B, len(subsets)))
-    ones = np.ones((n, 1))
-    budget = max(8, 20_000_000 // max(n, 1))  # columns of l and s per matrix product
-    pending: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
-
-    def flush() -> None:
-        if not pending:
-            return
-        mat = np.column_stack([np.column_stack([lik, sc]) for _, lik, sc, _ in pending])
-        prod = W @ mat
-        off = 0
-        for m, _, sc, h_inv in pending:
-            p = sc.shape[1]
-            g = prod[:, off + 1: off + 1 + p]
-            ll[:, m] = prod[:, off] + 0.5 * np.einsum("bi,ij,bj->b", g, h_inv, g) / ratio
-            off += 1 + p
+    n = len(y)
+    ll = np.empty((W.shape[0], 1 << len(groups)))
+    Zt = np.vstack([np.ones((1, n)), np.asarray(X, dtype=float).T])
+    for masks, cols in _subset_batches(groups, n):
+        Xt = Zt[cols]                                       # (S, p, n)
+        eta = (np.array([starts[m] for m in masks])[:, None, :] @ Xt)[:, 0, :]
+        lik = y * eta - np.logaddexp(0.0, eta)
+        ll[:, masks] = _one_step_batch(Xt, y, w, W, eta, lik, _pair_products(Xt))
         if tick is not None:
-            tick(len(pending))
-        pending.clear()
-
-    used = 0
-    for m, cols in enumerate(subsets):
-        Xs = np.column_stack([ones, X[:, cols]]) if cols else ones
-        eta = Xs @ starts[m]
-        mu = _expit(eta)
-        l_i = y * eta - np.logaddexp(0.0, eta)
-        score = Xs * (y - mu)[:, None]
-        info = (Xs * (w * mu * (1.0 - mu))[:, None]).T @ Xs
-        pending.append((m, l_i, score, np.linalg.pinv(info)))
-        used += 1 + Xs.shape[1]
-        if used >= budget:
-            flush()
-            used = 0
-    flush()
-    fits = 1.0 - ll / ll[:, [0]]
-    fits[:, 0] = 0.0
-    return fits
+            tick(len(masks))
+    return _pseudo_r2(ll)
 
 
 def subset_coefficients(X: np.ndarray, y: np.ndarray, w: np.ndarray,
@@ -404,17 +537,85 @@ def subset_coefficients(X: np.ndarray, y: np.ndarray, w: np.ndarray,
 
 
 def _subset_coefficients(X: np.ndarray, y: np.ndarray, w: np.ndarray,
-                         groups: dict[str, list[int]]) -> tuple[list[np.ndarray], np.ndarray]:
-    """Coefficients and weighted log-likelihood of every subset's logit on the sample."""
+                         groups: dict[str, list[int]], W: np.ndarray | None = None,
+                         tick: Callable[[int], None] | None = None
+                         ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray | None]:
+    """Coefficients and weighted log-likelihood of every subset's logit on the sample,
+    and (given replicate weights ``W``) the one-step log-likelihoods of the replicates.
+
+    Subsets with the same number of drivers and design width are fitted together
+    (:func:`_newton_many`), each from the fit of the subset without its last driver
+    (new coefficients at 0): close to its own optimum, so Newton needs few steps. With
+    ``W``, each batch's per-row terms at its optimum feed :func:`one_step_subset_fits`'s
+    expansion right away (the same numbers as calling it afterwards).
+    """
     n = len(y)
-    ones = np.ones((n, 1))
-    out = []
-    lls = []
-    for cols in _masks_columns(groups):
-        beta, ll, _ = batched_logit(np.column_stack([ones, X[:, cols]]), y, w[None, :])
-        out.append(beta[0])
-        lls.append(ll[0])
-    return out, np.array(lls)
+    Zt = np.vstack([np.ones((1, n)), np.asarray(X, dtype=float).T])
+    out: list[np.ndarray] = [np.empty(0)] * (1 << len(groups))
+    lls = np.empty(1 << len(groups))
+    boot = None if W is None else np.empty((W.shape[0], 1 << len(groups)))
+    for masks, cols in _subset_batches(groups, n):
+        start = np.zeros(cols.shape)
+        for i, mask in enumerate(masks):
+            if mask:
+                last = mask.bit_length() - 1  # its columns come last in the design
+                parent = out[mask ^ (1 << last)]
+                start[i, :len(parent)] = parent
+        Xt = Zt[cols]
+        pairs = _pair_products(Xt)
+        beta, eta = _newton_many(Xt, y, w, start, pairs)
+        lik = y * eta - np.logaddexp(0.0, eta)
+        lls[masks] = lik @ w
+        for i, mask in enumerate(masks):
+            out[mask] = beta[i]
+        if boot is not None and W is not None:
+            boot[:, masks] = _one_step_batch(Xt, y, w, W, eta, lik, pairs)
+            if tick is not None:
+                tick(len(masks))
+    return out, lls, boot
+
+
+class _Cells:
+    """Respondents with the same design row and outcome, pooled (a count table).
+
+    Every fit and replicate of the dominance analysis depends on the respondents only
+    through weighted sums over them, so respondents sharing ``(x, y)`` can be replaced by
+    one row carrying their total weight: survey drivers on answer scales repeat a few
+    thousand distinct rows among many respondents. Bootstrap replicates are pooled the
+    same way (``pool``), so every number equals the one computed on the respondents
+    (up to the order of summation).
+    """
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, w: np.ndarray) -> None:
+        n = len(y)
+        key = np.zeros(n, dtype=np.int64)
+        size = 1
+        for col in np.column_stack([X, y]).T:
+            _, code = np.unique(col, return_inverse=True)
+            m = int(code.max()) + 1 if n else 1
+            if size * m >= 2**62:  # recode the key so far before it could overflow
+                _, key = np.unique(key, return_inverse=True)
+                size = int(key.max()) + 1
+            key = key * m + code.ravel()
+            size *= m
+        uniq, self.index = np.unique(key, return_inverse=True)
+        self.index = self.index.ravel()
+        self.k = len(uniq)
+        first = np.zeros(self.k, dtype=np.int64)
+        first[self.index[::-1]] = np.arange(n)[::-1]  # a respondent of each cell
+        self.X, self.y = X[first], y[first]
+        self.w = np.bincount(self.index, weights=w, minlength=self.k)
+        self._matrix: Any = None
+
+    def pool(self, W: np.ndarray) -> np.ndarray:
+        """Replicate weights (B, n) -> pooled weights per cell (B, k)."""
+        if self._matrix is None:
+            from scipy import sparse
+
+            n = len(self.index)
+            self._matrix = sparse.csr_matrix(
+                (np.ones(n), (self.index, np.arange(n))), shape=(self.k, n))
+        return np.asarray((self._matrix @ W.T).T)
 
 
 def shapley_from_fits(fits: np.ndarray, k: int) -> np.ndarray:
@@ -479,49 +680,84 @@ def dominance_analysis(
     n = len(y)
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
     w = w * (n / w.sum())
+    # Pool respondents with the same design row and outcome when that shrinks the data
+    # by a fifth or more (survey answer scales): the same sums, over fewer rows.
+    cells = _Cells(X, y, w)
+    pooled = cells.k <= 0.8 * n
+    Xc, yc, wc = (cells.X, cells.y, cells.w) if pooled else (X, y, w)
+    rows = Xc.shape[0]
+    boot = bool(n_boot and n_boot > 0)
+    # Small problems refit every replicate (three Newton steps from the full-sample
+    # estimate); larger ones use the one-step expansion (see one_step_subset_fits),
+    # whose error shrinks with n and is far below the bootstrap spread there.
+    # (the expansion is around the full-sample subset fits, which only logit has)
+    one_step = boot and kind == "logit" and n_boot * n * (1 << k) > _REFIT_LIMIT
+    # Bound memory: refits allocate (chunk, rows, p, p) work arrays, the expansion
+    # (chunk, rows) replicate weights (all replicates at once when they fit in 50
+    # million weights: each subset's terms are then computed once, with its fit).
+    budget = 50_000_000 if one_step else 20_000_000 // (X.shape[1] + 1)
+    chunk = max(1, min(n_boot, budget // max(rows, 1))) if boot else 0
+    # Replicates are drawn per respondent, then pooled into cells; draws come from one
+    # generator row by row, so the chunking does not change them.
+    draw = max(1, min(chunk, 20_000_000 // max(n, 1)))
+    replicates = iter_bootstrap_weights(n, n_boot, random_state, chunk_size=draw,
+                                        base_weights=_unless_ones(w)) if boot else iter(())
+    buffer: list[np.ndarray] = []
+    sizes = [min(chunk, n_boot - s) for s in range(0, n_boot, chunk)] if boot else []
+    # one fit per subset gives the point estimate and the bootstrap's expansion points;
+    # with all replicates in one chunk, the expansion runs with the fits
+    together = one_step and len(sizes) == 1
+    from .._resample import progress_bar
+
+    # step by step: one tick per subset model and chunk of replicates (and, when the
+    # replicates are all drawn first, per chunk drawn)
+    bar = progress_bar(len(sizes) * (1 << k) + (math.ceil(n_boot / draw) if together else 0),
+                       enabled=progress if boot else False, desc="dominance bootstrap")
+
+    def pooled_chunk(size: int) -> np.ndarray:
+        """The next ``size`` replicates, pooled into cells."""
+        while sum(len(b) for b in buffer) < size:
+            Wb = next(replicates)
+            buffer.append(cells.pool(Wb) if pooled else Wb)
+            if together:
+                bar.update(1)
+        block = buffer[0] if len(buffer) == 1 else np.concatenate(buffer)
+        buffer[:] = [block[size:]] if len(block) > size else []
+        return block[:size]
+
+    gds, totals = [], []
     starts = None
     if kind == "logit":
-        # one fit per subset gives both the point estimate and the bootstrap's starts
-        starts, ll = _subset_coefficients(X, y, w, groups)
-        point = (1.0 - ll / ll[0])[None, :]
-        point[:, 0] = 0.0
+        Wb = pooled_chunk(n_boot) if together else None
+        starts, ll, ll_boot = _subset_coefficients(Xc, yc, wc, groups, Wb, tick=bar.update)
+        point = _pseudo_r2(ll[None, :])
+        if ll_boot is not None:
+            fits = _pseudo_r2(ll_boot)
+            gds.append(shapley_from_fits(fits, k))
+            totals.append(fits[:, -1])
+            sizes = []
     else:
-        point = subset_fits(X, y, w[None, :], groups, kind)
+        point = subset_fits(Xc, yc, wc[None, :], groups, kind)
     gd = shapley_from_fits(point, k)[0]
     total = float(point[0, -1])
     table = pd.DataFrame({"dominance": gd}, index=pd.Index(names, name="driver"))
     table["share"] = gd / total if total > 0 else np.nan
-    result_total = {"fit": total, "lower": np.nan, "upper": np.nan,
-                    "measure": "McFadden pseudo-R2" if kind == "logit" else "R2"}
+    result_total: dict[str, float | str] = {
+        "fit": total, "lower": np.nan, "upper": np.nan,
+        "measure": "McFadden pseudo-R2" if kind == "logit" else "R2"}
     for col in ("dominance", "share"):
         table[f"{col}_lower"] = np.nan
         table[f"{col}_upper"] = np.nan
-    if n_boot and n_boot > 0:
-        from .._resample import progress_bar
-
-        # Small problems refit every replicate (three Newton steps from the full-sample
-        # estimate); larger ones use the one-step expansion (see one_step_subset_fits),
-        # whose error shrinks with n and is far below the bootstrap spread there.
-        # (the expansion is around the full-sample subset fits, which only logit has)
-        expand_at = starts if n_boot * n * (1 << k) > _REFIT_LIMIT else None
-        one_step = expand_at is not None
-        # Bound memory: refits allocate (chunk, n, p, p) work arrays, the expansion
-        # (chunk, n) replicate weights.
-        p_max = 1 if one_step else X.shape[1] + 1
-        chunk = max(1, min(n_boot, 20_000_000 // max(n * p_max, 1)))
-        gds, totals = [], []
-        chunks = iter_bootstrap_weights(n, n_boot, random_state, chunk_size=chunk,
-                                        base_weights=w)
-        n_chunks = math.ceil(n_boot / chunk)
-        # step by step: one tick per subset model and chunk of replicates
-        with progress_bar(n_chunks * (1 << k), enabled=progress,
-                          desc="dominance bootstrap") as bar:
-            for Wb in chunks:
-                if expand_at is not None:
-                    fits = one_step_subset_fits(X, y, w, Wb, groups, expand_at,
+    if boot:
+        result_total["bootstrap"] = "one-step" if one_step else "refit"
+        with bar:
+            for size in sizes:
+                Wb = pooled_chunk(size)
+                if one_step and starts is not None:  # one_step implies the logit starts
+                    fits = one_step_subset_fits(Xc, yc, wc, Wb, groups, starts,
                                                 tick=bar.update)
                 else:
-                    fits = subset_fits(X, y, Wb, groups, kind, starts)
+                    fits = subset_fits(Xc, yc, Wb, groups, kind, starts)
                     bar.update(1 << k)
                 gds.append(shapley_from_fits(fits, k))
                 totals.append(fits[:, -1])

@@ -103,6 +103,9 @@ class LoyaltyModel(Estimator):
         Permutation importance and dominance analysis per driver. The permutation
         interval (``permutation_lower``, ``permutation_upper``) is a percentile bootstrap
         over respondents of the held-out drop in ROC AUC, fold models and shuffles fixed.
+        For large samples its replicates come from a linear expansion of each AUC and
+        the dominance replicates from a one-step expansion of each fit (see
+        :mod:`expectlab.loyalty.importance`); the summary notes say so when it happens.
     marginal_effects_ : pandas.DataFrame or None
         Average marginal effects (logit engine).
     leakage_ : pandas.DataFrame
@@ -120,6 +123,12 @@ class LoyaltyModel(Estimator):
     -----
     ``summary`` of the logit and ordinal engines has the columns ``estimate, se, lower,
     upper, statistic, p`` (``statistic`` is the Wald z; estimates on the log-odds scale).
+
+    The bootstrap intervals resample respondents by weights, never by refitting whole
+    models: the metric replicates are exact (weighted sums over respondents pooled by
+    prediction and outcome; the calibration fits of each replicate start at the
+    full-sample fit), the permutation replicates reweight the held-out predictions
+    scored once, and the dominance replicates reweight subset fits made once.
 
     References
     ----------
@@ -415,6 +424,7 @@ class LoyaltyModel(Estimator):
         # Driver importance.
         self.importance_ = None
         self.dominance_total_: dict[str, float | str] = {}
+        self._interval_methods: dict[str, str] = {}
         if self.importance:
             self.importance_ = self._importance(used, spec, X, y_event, y_raw, w, folds,
                                                 fold_models, seeds)
@@ -506,8 +516,10 @@ class LoyaltyModel(Estimator):
             stored = [(y_event[test], base, permuted)
                       for (_, test), (base, permuted) in zip(folds, preds, strict=True)]
             weights = [np.ones(len(test)) if w is None else w[test] for _, test in folds]
-            perm = _permutation_table(stored, weights, spec.drivers, n_boot=self.n_boot,
-                                      alpha=self.alpha, rng=rng, progress=self.progress)
+            perm, method = _permutation_table(stored, weights, spec.drivers,
+                                              n_boot=self.n_boot, alpha=self.alpha, rng=rng,
+                                              progress=self.progress)
+            self._interval_methods["permutation"] = method
             table = table.join(perm)
         kind = "linear" if self.engine == "ordinal" else "logit"
         y_dom = y_raw if kind == "linear" else y_event
@@ -515,6 +527,7 @@ class LoyaltyModel(Estimator):
                                         alpha=self.alpha, max_drivers=self.max_dominance_drivers,
                                         random_state=seeds[4], progress=self.progress)
         self.dominance_total_ = total
+        self._interval_methods["dominance"] = str(total.get("bootstrap", ""))
         return table.join(dom)
 
     # ------------------------------------------------------------------ using the fit
@@ -631,6 +644,17 @@ class LoyaltyModel(Estimator):
         flagged = self.leakage_.index[self.leakage_["leaky"]].tolist()
         if flagged:
             notes.append(f"Possible leakage: {', '.join(flagged)}")
+        approx = []
+        methods = getattr(self, "_interval_methods", {})
+        if methods.get("permutation") == "linear":
+            approx.append("permutation importance from the linear expansion of each "
+                          "replicate's AUC")
+        if methods.get("dominance") == "one-step":
+            approx.append("dominance from a one-step expansion of each replicate's fits")
+        if approx:
+            notes.append("Bootstrap intervals (large sample): " + "; ".join(approx)
+                         + " (their differences from refitted or exact replicates shrink "
+                         "as n^-1/2, below the Monte Carlo error of the interval ends)")
         return notes
 
     def plot_importance(self, ax: Any = None, **kwargs: Any) -> Any:

@@ -203,12 +203,6 @@ class RepeatModelBase(Estimator):
     _weighted_hess: Callable[..., tuple[float, np.ndarray, np.ndarray]] | None = None
     #: Newton stops when a step moves every log parameter by less than this
     _newton_tol = 1e-10
-    #: True when ``_weighted_hess`` costs several gradients (differences): Newton then
-    #: keeps the Hessian while full steps succeed and recomputes it at the optimum
-    _reuse_hessian = False
-    #: set while the Hessian at the optimum is computed (for standard errors), so models
-    #: with a differenced Hessian can use their more precise rule there
-    _final_hessian = False
     #: per-column factors of the rows compressed in ``fit``, reused by the next
     #: ``_prepare`` (declared only: instances set it, ``_factor`` reads it with getattr)
     _column_factors: list[Factor] | None
@@ -268,13 +262,6 @@ class RepeatModelBase(Estimator):
             return -np.inf, np.zeros_like(log_theta), np.full((theta.size,) * 2, np.nan)
         return float(value), g, (H + H.T) / 2
 
-    def _final_log_space(self, log_theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        self._final_hessian = True
-        try:
-            return self._log_space(log_theta)
-        finally:
-            self._final_hessian = False
-
     def _newton(self, x: np.ndarray, max_iter: int, tol: float = 1e-10
                 ) -> tuple[np.ndarray, bool, int, tuple[float, np.ndarray, np.ndarray]]:
         """Maximise by Newton steps on the exact Hessian, with a backtracking line search.
@@ -296,19 +283,12 @@ class RepeatModelBase(Estimator):
             if big > 3.0:
                 step *= 3.0 / big
             if big < tol:
-                if self._reuse_hessian:
-                    value, g, H = self._final_log_space(x)
                 return x, True, it - 1, (value, g, H)
             slope = float(g @ step)
             t = 1.0
             while True:
                 candidate = x + t * step
-                if self._reuse_hessian and t == 1.0:
-                    # chord step: keep the (costly) Hessian while full steps are accepted
-                    c_value, c_g = self._total_grad(candidate)
-                    c_H = H
-                else:
-                    c_value, c_g, c_H = self._log_space(candidate)
+                c_value, c_g, c_H = self._log_space(candidate)
                 # Armijo condition, with slack for rounding noise in sums over millions
                 noise = 1e-12 * max(abs(value), 1.0)
                 if c_value >= value + 1e-4 * t * slope - noise:
@@ -319,8 +299,6 @@ class RepeatModelBase(Estimator):
                     return x, big < 1e-7, it, (value, g, H)
             x, value, g, H = candidate, c_value, c_g, c_H
             if t * big < tol:
-                if self._reuse_hessian:
-                    value, g, H = self._final_log_space(x)
                 return x, True, it, (value, g, H)
         return x, False, max_iter, (value, g, H)
 
@@ -328,7 +306,7 @@ class RepeatModelBase(Estimator):
         """Hessian of the total log-likelihood in log-parameter space."""
         k = len(log_theta)
         if self._weighted_hess is not None:
-            return self._final_log_space(log_theta)[2]
+            return self._log_space(log_theta)[2]
         H = np.empty((k, k))
         if self._grad_rows is not None or self._weighted_grad is not None:
             h = 1e-5
@@ -398,8 +376,13 @@ class RepeatModelBase(Estimator):
                 return 1e300, np.zeros_like(x)
             return -value / scale, -grad / scale
 
-        at_start = (self._log_space(start)[0] if self._weighted_hess is not None
-                    else self._total_loglik(start))
+        # only finiteness matters here: a gradient pass is cheaper than a Hessian pass
+        if self._weighted_grad is not None:
+            at_start = self._total_grad(start)[0]
+        elif self._weighted_hess is not None:
+            at_start = self._log_space(start)[0]
+        else:
+            at_start = self._total_loglik(start)
         if not np.isfinite(at_start):
             raise InputError(
                 f"The log-likelihood of {type(self).__name__} is not finite at the starting "

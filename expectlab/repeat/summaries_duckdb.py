@@ -79,6 +79,11 @@ def _default_memory_limit() -> str | None:
     return f"{max(0.75 * available, 2**28) / 2**20:.0f}MiB"
 
 
+def _setting(con: Any, name: str) -> Any:
+    row = con.execute("SELECT current_setting(?)", [name]).fetchone()
+    return None if row is None else row[0]
+
+
 @contextlib.contextmanager
 def _session(connection: Any, memory_limit: str | None,
              progress: bool | None) -> Iterator[Any]:
@@ -98,8 +103,8 @@ def _session(connection: Any, memory_limit: str | None,
         ) from None
     from ..engines import show_progress
 
-    wanted = {"enable_progress_bar": show_progress(progress),
-              "enable_progress_bar_print": show_progress(progress)}
+    wanted: dict[str, Any] = {"enable_progress_bar": show_progress(progress),
+                              "enable_progress_bar_print": show_progress(progress)}
     if memory_limit is not None:
         wanted["memory_limit"] = str(memory_limit)
     elif connection is None and (default := _default_memory_limit()) is not None:
@@ -124,14 +129,18 @@ def _session(connection: Any, memory_limit: str | None,
                     f"{_literal(memory_limit)}\"))."
                 )
             con = connection
-            previous = {name: con.execute("SELECT current_setting(?)", [name]).fetchone()[0]
-                        for name in wanted}
-        try:
-            for name, value in wanted.items():
+            previous = {name: _setting(con, name) for name in wanted}
+        for name, value in wanted.items():
+            try:
                 _set(con, name, value)
-        except duckdb.Error as exc:
-            raise InputError(f"DuckDB refused the setting {name} = {value!r}: {exc}. Pass a "
-                             "memory_limit such as '8GB'.") from None
+            except duckdb.Error as exc:
+                if name != "memory_limit":
+                    # the progress bar is cosmetic; DuckDB refuses to change it inside a
+                    # Jupyter kernel without ipywidgets, which must not stop a summary
+                    previous.pop(name, None)
+                    continue
+                raise InputError(f"DuckDB refused memory_limit = {value!r}: {exc}. Pass a "
+                                 "memory_limit such as '8GB'.") from None
         try:
             yield con
         finally:

@@ -11,11 +11,12 @@ import contextlib
 import signal
 import subprocess
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from .._errors import InputError
+from .progress import cell_label
 
 __all__ = ["ReportInterrupted", "execute_template", "interrupts_handled", "terminate_as_interrupt"]
 
@@ -55,7 +56,7 @@ def _engine():
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
                                      stdout_file=None, stderr_file=None, start_timeout=60,
-                                     execution_timeout=None, **kwargs):
+                                     execution_timeout=None, kernel_env=None, **kwargs):
             kwargs = remove_args(["input_path"], **kwargs)
             safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
             final = merge_kwargs(safe_kwargs, timeout=execution_timeout,
@@ -66,7 +67,9 @@ def _engine():
             _Clients.last = client
             # The kernel's own start-up chatter (e.g. ipykernel's transport warning) is not
             # for the consultant; errors inside cells still arrive through the protocol.
-            return client.execute(stderr=subprocess.DEVNULL)
+            # kernel_env: the environment of the kernel process (None: this process's)
+            extra = {} if kernel_env is None else {"env": dict(kernel_env)}
+            return client.execute(stderr=subprocess.DEVNULL, **extra)
 
     papermill_engines.register("expectlab", ExpectlabEngine)
     return "expectlab"
@@ -79,17 +82,17 @@ def _was_signalled(client: Any) -> bool:
     return getattr(client, "_async_cleanup_kernel_future", None) is not None
 
 
-def _cell_label(cell: Any) -> str:
-    for line in str(cell.get("source", "")).splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line[:70]
-    return "(empty cell)"
-
-
 def execute_template(template: Path, output: Path, parameters: Mapping[str, Any], *,
-                     kernel_name: str | None, timeout: int) -> list[tuple[str, float]]:
+                     kernel_name: str | None, timeout: int,
+                     on_cell_start: Callable[..., None] | None = None,
+                     kernel_env: Mapping[str, str] | None = None,
+                     step: Callable[[], str | None] | None = None,
+                     timeout_hint: str = "") -> list[tuple[str, float]]:
     """Run ``template`` with ``parameters`` into ``output``; return (cell, seconds) pairs.
+
+    ``on_cell_start`` is called (by nbclient) as each cell starts, e.g. to show progress;
+    ``kernel_env`` is the kernel's environment (default: this process's); ``step()``
+    names the running step for the time-out message, which ends with ``timeout_hint``.
 
     Raises
     ------
@@ -106,6 +109,11 @@ def execute_template(template: Path, output: Path, parameters: Mapping[str, Any]
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     _Clients.last = None
+    hooks: dict[str, Any] = {}
+    if on_cell_start is not None:
+        hooks["on_cell_start"] = on_cell_start
+    if kernel_env is not None:
+        hooks["kernel_env"] = dict(kernel_env)
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.getsignal(signal.SIGTERM) if main_thread else None
     try:
@@ -113,7 +121,7 @@ def execute_template(template: Path, output: Path, parameters: Mapping[str, Any]
             str(template), str(output), parameters=dict(parameters),
             cwd=str(template.parent), kernel_name=kernel_name, progress_bar=False,
             log_output=False, execution_timeout=timeout, engine_name=_engine(),
-            request_save_on_cell_execute=False,
+            request_save_on_cell_execute=False, **hooks,
         )
     except pm.PapermillExecutionError as exc:
         # Ctrl-C in a terminal reaches the kernel too, which stops its cell.
@@ -127,9 +135,12 @@ def execute_template(template: Path, output: Path, parameters: Mapping[str, Any]
             f"partly executed notebook is kept for diagnosis."
         ) from None
     except CellTimeoutError:
+        where = f" ({step()})" if step is not None and step() else ""
+        hint = f" {timeout_hint}" if timeout_hint else ""
         raise InputError(
-            f"A cell of the report ran longer than --timeout {timeout} seconds and was "
-            "stopped. Give a larger --timeout, or fewer bootstrap replicates "
+            f"A cell of the report{where} ran longer than --timeout {timeout} seconds and "
+            f"was stopped.{hint}"
+            " Give a larger --timeout SECONDS, or fewer bootstrap replicates "
             "(--param n_boot=...)."
         ) from None
     except (DeadKernelError, RuntimeError, AssertionError, AttributeError):
@@ -146,7 +157,7 @@ def execute_template(template: Path, output: Path, parameters: Mapping[str, Any]
     for cell in nb.cells:
         seconds = (cell.get("metadata", {}).get("papermill") or {}).get("duration")
         if cell.get("cell_type") == "code" and seconds is not None:
-            timings.append((_cell_label(cell), float(seconds)))
+            timings.append((cell_label(cell), float(seconds)))
     return timings
 
 

@@ -9,6 +9,7 @@ answers per question, the declared missing-value codes, and the reader's notes.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import pandas as pd
@@ -45,6 +46,10 @@ def methods_appendix(results: dict[str, SectionResult], ctx: ReportContext,
             })
     if rows:
         blocks.table(pd.DataFrame(rows), tr("app.table.models"))
+    for name in SECTIONS:
+        fewer = getattr(results.get(name), "resamples", None)
+        if fewer:
+            blocks.paragraph(_resamples_text(ctx, name, fewer))
     blocks.paragraph(tr("app.weights", column=ctx.label(ctx.study.params["weight_column"]))
                      if ctx.study.params.get("weight_column") else tr("app.no_weights"))
     left = [(name, plan) for name, plan in ctx.study.sections.items() if not plan.runs]
@@ -78,6 +83,23 @@ def methods_appendix(results: dict[str, SectionResult], ctx: ReportContext,
     blocks.table(pd.DataFrame({tr("app.col.item"): list(prov),
                                tr("app.col.value"): [str(v) for v in prov.values()]}),
                  tr("app.table.provenance"))
+
+
+def _resamples_text(ctx: ReportContext, name: str, fewer: dict[str, int]) -> str:
+    """Why a section used fewer bootstrap replicates, and how precise its intervals are.
+
+    The Monte Carlo standard error of a 95% percentile interval's end is about
+    ``sqrt(0.025 * 0.975 / B) / phi(1.96) = 2.67 / sqrt(B)`` standard errors of the
+    estimate, i.e. ``0.68 / sqrt(B)`` of the interval's width (3.92 standard errors).
+    """
+    from .content import LOYALTY_MIN_RESAMPLES, LOYALTY_RESAMPLED_ROWS
+
+    used = int(fewer["used"])
+    return ctx.tr("app.resamples", section=ctx.tr(f"section.{name}"),
+                  n=fmt.count(fewer["respondents"]), used=fmt.count(used),
+                  asked=fmt.count(fewer["asked"]), budget=fmt.count(LOYALTY_RESAMPLED_ROWS),
+                  minimum=fmt.count(LOYALTY_MIN_RESAMPLES),
+                  error=fmt.share(0.68 / math.sqrt(used)))
 
 
 def _version() -> str:

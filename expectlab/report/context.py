@@ -15,7 +15,11 @@ from . import formatting as fmt
 from .i18n import Messages, messages
 from .study import StudyData
 
-__all__ = ["ReportContext", "SectionResult", "collect_warnings", "relabel"]
+__all__ = ["ReportContext", "SectionResult", "collect_warnings", "relabel",
+           "thin_point_clouds", "MAX_DRAWN_POINTS"]
+
+#: The most points one scatter of a report figure draws (a random sample above it).
+MAX_DRAWN_POINTS = 20_000
 
 
 @dataclass
@@ -23,7 +27,8 @@ class SectionResult:
     """What a section computed, for its display, the summary and the methods appendix.
 
     ``n_used`` respondents (or answer pairs, ``unit``) entered the model; ``excluded``
-    counts the rest by reason; ``warnings`` are fragile-result messages shown as notes.
+    counts the rest by reason; ``warnings`` are fragile-result messages shown as notes;
+    ``resamples`` records fewer bootstrap replicates than asked (stated in the methods).
     """
 
     name: str
@@ -33,6 +38,9 @@ class SectionResult:
     unit: str = "respondents"
     model: str = ""
     parts: dict[str, Any] = field(default_factory=dict)
+    #: When the report used fewer bootstrap replicates than ``n_boot`` for this section
+    #: (a large study): ``{"used": B, "asked": n_boot, "respondents": n}``.
+    resamples: dict[str, int] | None = None
 
 
 @contextlib.contextmanager
@@ -63,6 +71,46 @@ def relabel(ax: Any, *, xlabel: str | None = None, ylabel: str | None = None,
             if new is not None:
                 text.set_text(fmt.literal(new))
     return ax
+
+
+def thin_point_clouds(fig: Any, max_points: int = MAX_DRAWN_POINTS, seed: int = 2026
+                      ) -> tuple[int, int]:
+    """Keep a random ``max_points`` of every 2-D scatter of ``fig`` that has more.
+
+    Per-point colours, sizes, line widths and colour values are kept with their points;
+    the sample is drawn with a fixed ``seed`` so a report is the same from run to run.
+    Returns (points drawn, points in the thinned clouds); (0, 0) when nothing was
+    thinned.
+    """
+    import numpy as np
+    from matplotlib.collections import PathCollection
+
+    shown = total = 0
+    rng = np.random.default_rng(seed)
+    for ax in fig.axes:
+        for coll in list(ax.collections):
+            # 3-D scatters keep their own offsets; the report draws none of that size
+            if type(coll) is not PathCollection:
+                continue
+            offsets = np.asarray(coll.get_offsets())
+            n = len(offsets)
+            if n <= max_points:
+                continue
+            keep = np.sort(rng.choice(n, size=max_points, replace=False))
+            per_point = {}
+            for name in ("facecolor", "edgecolor", "sizes", "linewidth"):
+                values = np.asarray(getattr(coll, f"get_{name}")())
+                if values.ndim and len(values) == n:
+                    per_point[name] = values[keep]
+            colours = coll.get_array()
+            coll.set_offsets(offsets[keep])
+            if colours is not None and len(colours) == n:
+                coll.set_array(np.asarray(colours)[keep])
+            for name, kept in per_point.items():
+                getattr(coll, f"set_{name}")(kept)
+            shown += max_points
+            total += n
+    return shown, total
 
 
 @dataclass
@@ -102,4 +150,15 @@ class ReportContext:
         return blocks.figure_style(self.language, self.style)
 
     def figure(self, fig: Any, caption: str, alt: str | None = None) -> None:
+        """Show ``fig`` with its caption; point clouds too large to draw are thinned.
+
+        A scatter of every respondent of a large study (a million points) takes long to
+        draw and shows nothing more than a random sample of it does: clouds above
+        :data:`MAX_DRAWN_POINTS` are drawn from a seeded random sample, and the caption
+        says so. Only the drawing is thinned; every number comes from all the data.
+        """
+        shown, total = thin_point_clouds(fig)
+        if total:
+            sampled = self.tr("label.sampled", shown=fmt.count(shown), total=fmt.count(total))
+            caption = f"{caption} {sampled}"
         blocks.figure(fig, caption, alt)

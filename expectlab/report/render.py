@@ -7,14 +7,19 @@ was (never an old HTML beside a new partial notebook).
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._errors import InputError
+from .._errors import FragileResultWarning, InputError
+from ._handover import ENV as HANDOVER_ENV
+from ._handover import write_prepared
+from ._logcopy import columnar_copy, copies
 from .parameters import (
     PRESENTATION_PARAMETERS,
     READ_OPTIONS,
@@ -24,23 +29,46 @@ from .parameters import (
     template_parameters,
     validate_parameters,
 )
+from .progress import NotebookSteps, ReportProgress
+from .sections import SECTIONS
 from .study import prepare_study
 
 __all__ = ["render_report", "render_report_files", "ReportFiles", "FORMATS",
-           "check_report_name"]
+           "check_report_name", "auto_timeout"]
 
 #: Output formats in the order they are written (PDF prints the HTML).
 FORMATS = ("html", "xlsx", "pdf", "pptx")
 _PATH_KEYS = ("data_path", "codebook_path", "transactions_path")
+_FORMAT_STEPS = {"html": "Writing the HTML report", "xlsx": "Writing the Excel workbook",
+                 "pdf": "Printing the PDF", "pptx": "Writing the PowerPoint slides"}
+#: The automatic per-cell time-out: this many seconds per started 100,000 respondents.
+TIMEOUT_PER_100K = 600
+
+
+def auto_timeout(n_respondents: int) -> int:
+    """The per-cell time-out when none is given: 600 s per (started) 100,000 respondents.
+
+    A section's work grows about linearly with the respondents (its bootstrap resamples
+    respondents), so a fixed limit that suits a small study stops a legitimate run on a
+    large one; 600 s per 100,000 leaves a wide margin over the measured times while still
+    stopping a cell that hangs.
+    """
+    blocks = max(1, -(-int(n_respondents) // 100_000))
+    return TIMEOUT_PER_100K * blocks
 
 
 @dataclass
 class ReportFiles:
-    """The files a report run wrote, and how long each notebook cell took."""
+    """The files a report run wrote, and how long each notebook cell and step took.
+
+    ``timeout`` is the per-cell time-out that applied (given, or from the data size).
+    """
 
     files: dict[str, Path]
     notebook: Path
     cell_seconds: list[tuple[str, float]] = field(default_factory=list)
+    step_seconds: list[tuple[str, float]] = field(default_factory=list)
+    timeout: int | None = None
 
 
 def check_report_name(name: str) -> str:
@@ -98,11 +126,12 @@ def render_report_files(
     *,
     name: str | None = None,
     kernel_name: str | None = None,
-    timeout: int = 600,
+    timeout: int | None = None,
     read_options: Mapping[str, Any] | None = None,
     formats: Sequence[str] = ("html",),
     language: str | None = None,
     style: Mapping[str, Any] | None = None,
+    progress: bool | None | ReportProgress = None,
 ) -> ReportFiles:
     """Execute ``template`` with ``parameters`` and write the report in ``formats``.
 
@@ -118,8 +147,9 @@ def render_report_files(
         File name of the report without extension (default: the template's name).
     kernel_name : str, optional
         Jupyter kernel (default: the template's).
-    timeout : int
-        Seconds allowed per cell.
+    timeout : int, optional
+        Seconds allowed per notebook cell. Default: :func:`auto_timeout` of the number of
+        respondents (600 s per started 100,000).
     read_options : mapping, optional
         ``sep``, ``decimal``, ``encoding``, ``sheet`` for :func:`~expectlab.read_survey`.
     formats : sequence of str
@@ -128,12 +158,16 @@ def render_report_files(
         Report language, for templates that declare ``language``.
     style : mapping, optional
         Branding (see :func:`~expectlab.report.load_style`), for templates declaring ``style``.
+    progress : bool, None or ReportProgress
+        One line per step on stderr with its time (see :mod:`expectlab.report.progress`):
+        ``True`` always, ``False`` never, ``None`` only when stderr is a terminal.
 
     Returns
     -------
     ReportFiles
         ``files`` maps each format to its path; the executed notebook is kept as
-        ``<name>.ipynb`` for auditing.
+        ``<name>.ipynb`` for auditing; ``cell_seconds`` and ``step_seconds`` say where
+        the time went.
 
     Raises
     ------
@@ -151,9 +185,11 @@ def render_report_files(
 
     wanted = _check_formats(formats)
     _check_format_tools(wanted)
-    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 1:
+    if timeout is not None and (not isinstance(timeout, int) or isinstance(timeout, bool)
+                                or timeout < 1):
         raise InputError(f"--timeout must be a whole number of seconds of at least 1, got "
                          f"{timeout!r}.")
+    bar = progress if isinstance(progress, ReportProgress) else ReportProgress(progress)
     template = Path(template).expanduser().resolve()
     if not template.is_file():
         raise InputError(f"Template {str(template)!r} does not exist.")
@@ -199,28 +235,58 @@ def render_report_files(
     check_parameter_types(effective)
     # the parameters the user gave: a section they asked for must not be left out quietly
     explicit = sorted(k for k in params if k not in PRESENTATION_PARAMETERS)
-    prepare_study(validate_parameters(effective, allowed=list(declared)), explicit=explicit)
-    if "report_info" in declared:
-        params["report_info"] = {**report_info(template, effective),
-                                 "explicit_parameters": explicit}
+    with bar.step("Reading and checking the data"), warnings.catch_warnings():
+        # fragile-result notes of the checks are shown in the report, not here
+        warnings.simplefilter("ignore", FragileResultWarning)
+        study = prepare_study(validate_parameters(effective, allowed=list(declared)),
+                              explicit=explicit)
+        if "report_info" in declared:
+            params["report_info"] = {**report_info(template, effective),
+                                     "explicit_parameters": explicit}
+    running = {name for name in SECTIONS if study.runs(name)}
+    steps = NotebookSteps(nbformat.read(str(template), as_version=4).cells,
+                          runs=running.__contains__)
+    copy_log = "purchase" in running and copies(study.params.get("transactions_path"))
+    bar.plan(2 + copy_log + len(steps.labels) + len(wanted))
+    if timeout is None:
+        timeout = auto_timeout(len(study.data))
+        hint = (f"(No --timeout was given: {TIMEOUT_PER_100K} s per started 100,000 "
+                f"respondents, {len(study.data):,} here.)")
+    else:
+        hint = ""
 
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".expectlab-run-", dir=out_dir))
     try:
+        if copy_log:
+            with bar.step("Copying the purchase log to a columnar file"):
+                copied = columnar_copy(study.params["transactions_path"], work)
+            if copied is not None:
+                # the kernel's purchase section reads the copy (same values, faster)
+                study.params["transactions_path"] = copied
         executed = work / f"{stem}.ipynb"
+        bar.start("Starting the report kernel")
         try:
+            # the kernel loads the study read above instead of reading the file again
+            handed = write_prepared(study, study.fingerprint, work)
+            del study
             timings = execute_template(template, executed, params, kernel_name=kernel_name,
-                                       timeout=timeout)
-        except RuntimeError:
-            if executed.exists():
+                                       timeout=timeout, on_cell_start=bar.cell_hook(steps),
+                                       kernel_env={**os.environ, HANDOVER_ENV: str(handed)},
+                                       step=lambda: bar.current, timeout_hint=hint)
+            bar.finish()
+        except BaseException as exc:
+            bar.finish(failed=True)
+            if isinstance(exc, RuntimeError) and executed.exists():
                 shutil.move(str(executed), str(out_dir / f"{stem}.failed.ipynb"))
             raise
+        handed.unlink(missing_ok=True)
         nb = scrub_notebook(nbformat.read(str(executed), as_version=4))
         nbformat.write(nb, str(executed))
         written = _export(nb, work, stem, wanted,
                           title=str(effective.get("study_title") or stem),
                           language=str(effective.get("language") or "en"),
-                          info=params.get("report_info"))
+                          info=params.get("report_info"), progress=bar)
         # Everything worked: move into place (each move is atomic within one folder tree).
         files = {}
         for fmt, made in written.items():
@@ -230,38 +296,62 @@ def render_report_files(
         notebook = out_dir / executed.name
         executed.replace(notebook)
         (out_dir / f"{stem}.failed.ipynb").unlink(missing_ok=True)
-        return ReportFiles(files=files, notebook=notebook, cell_seconds=timings)
+        return ReportFiles(files=files, notebook=notebook, cell_seconds=timings,
+                           step_seconds=list(bar.steps), timeout=timeout)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _export(nb: Any, folder: Path, stem: str, formats: list[str], *, title: str,
-            language: str, info: Mapping[str, Any] | None) -> dict[str, Path]:
+            language: str, info: Mapping[str, Any] | None,
+            progress: ReportProgress | None = None) -> dict[str, Path]:
+    bar = progress if progress is not None else ReportProgress(False)
+    try:
+        return _write_formats(nb, folder, stem, formats, title=title, language=language,
+                              info=info, bar=bar)
+    except BaseException:
+        bar.finish(failed=True)
+        raise
+
+
+def _write_formats(nb: Any, folder: Path, stem: str, formats: list[str], *, title: str,
+                   language: str, info: Mapping[str, Any] | None,
+                   bar: ReportProgress) -> dict[str, Path]:
     from ._export_html import client_notebook, export_html
 
     client = client_notebook(nb)
     written: dict[str, Path] = {}
     html_path = folder / f"{stem}.html"
     if "html" in formats or "pdf" in formats:
+        # PDF prints the HTML: without an HTML report, writing it is part of the PDF step
+        bar.start(_FORMAT_STEPS["html" if "html" in formats else "pdf"])
         export_html(client, html_path, title=title, language=language)
         if "html" in formats:
             written["html"] = html_path
+            bar.finish()
     if "xlsx" in formats:
         from ._export_xlsx import export_xlsx
 
+        bar.start(_FORMAT_STEPS["xlsx"])
         written["xlsx"] = export_xlsx(client, folder / f"{stem}.xlsx", title=title,
                                       language=language)
+        bar.finish()
     if "pdf" in formats:
         from ._export_pdf import export_pdf
 
+        if bar.current != _FORMAT_STEPS["pdf"]:
+            bar.start(_FORMAT_STEPS["pdf"])
         written["pdf"] = export_pdf(html_path, folder / f"{stem}.pdf")
+        bar.finish()
         if "html" not in formats:
             html_path.unlink(missing_ok=True)
     if "pptx" in formats:
         from ._export_pptx import export_pptx
 
+        bar.start(_FORMAT_STEPS["pptx"])
         written["pptx"] = export_pptx(client, folder / f"{stem}.pptx", title=title,
                                       date=(info or {}).get("date"), language=language)
+        bar.finish()
     return written
 
 
@@ -272,11 +362,12 @@ def render_report(
     *,
     name: str | None = None,
     kernel_name: str | None = None,
-    timeout: int = 600,
+    timeout: int | None = None,
     read_options: Mapping[str, Any] | None = None,
     formats: Sequence[str] = ("html",),
     language: str | None = None,
     style: Mapping[str, Any] | None = None,
+    progress: bool | None = None,
 ) -> Path:
     """Execute ``template`` and write the report; return the path of its first file.
 
@@ -286,5 +377,5 @@ def render_report(
     result = render_report_files(template, out_dir, parameters, name=name,
                                  kernel_name=kernel_name, timeout=timeout,
                                  read_options=read_options, formats=formats,
-                                 language=language, style=style)
+                                 language=language, style=style, progress=progress)
     return next(iter(result.files.values()))

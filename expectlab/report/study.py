@@ -54,6 +54,9 @@ class StudyData:
         Default roles the file lacks (no segments, no weights), for the methods appendix.
     explicit : set of str
         The parameters the user passed.
+    fingerprint : str
+        Digest of the parameters this study was prepared from (see
+        :mod:`expectlab.report._handover`).
     """
 
     survey: SurveyData
@@ -65,6 +68,7 @@ class StudyData:
     sections: dict[str, SectionPlan] = field(default_factory=dict)
     adjustments: list[Reason] = field(default_factory=list)
     explicit: set[str] = field(default_factory=set)
+    fingerprint: str = ""
 
     def runs(self, section: str) -> bool:
         """Whether the analysis section ``section`` runs on this file."""
@@ -120,6 +124,12 @@ def prepare_study(params: Mapping[str, Any], *,
     explicit_set = (set(explicit) if explicit is not None
                     else explicit_names(params, defaults))
     explicit_set -= {"data_path"}
+    from ._handover import fingerprint, read_prepared
+
+    key = fingerprint(params, explicit_set)
+    handed = read_prepared(key)
+    if handed is not None:  # read and validated by the report command moments ago
+        return handed
     data_path, read_options = split_data_source(params["data_path"])
     items: list[str] = []
     if params.get("missing_codes") is not None and not isinstance(params["missing_codes"],
@@ -213,7 +223,7 @@ def prepare_study(params: Mapping[str, Any], *,
         kano_pairs=params["kano_pairs"] if plan["kano"].runs else {},
         scales={k: v for k, v in definitions.items() if k not in survey.codebook.scales})
     result = StudyData(survey, data, scales, params, notes, study=study, sections=plan,
-                       adjustments=adjustments, explicit=explicit_set)
+                       adjustments=adjustments, explicit=explicit_set, fingerprint=key)
     preflight(result)
     return result
 
@@ -262,11 +272,18 @@ def preflight(study: StudyData) -> None:
             numeric_column(data, driver, role="loyalty driver", source=name)
     _preflight_optional(study)
     if study.runs("purchase"):
-        from ..repeat.report_section import _summarise
+        from ..repeat.summaries import summarise_transactions
 
-        table, _ = _summarise(params, time_unit="W")
-        ids = set(data[params["id_column"]].tolist())
-        if not any(c in ids for c in table.index):
+        # One pass over the log finds every problem the purchase section could meet;
+        # repeated rows are no error there (they are kept and counted), so they are kept
+        # here, without the section's extra passes that count them.
+        table = summarise_transactions(
+            params["transactions_path"],
+            customer=params.get("transactions_customer") or "customer_id",
+            date=params.get("transactions_date") or "date",
+            amount=params.get("transactions_amount") or None,
+            time_unit="W", duplicates="keep")
+        if not table.index.isin(data[params["id_column"]].dropna().unique()).any():
             raise InputError(
                 f"No customer of the purchase log {params['transactions_path']!r} matches a "
                 f"respondent id of {name} (log ids such as {list(table.index[:3])!r}, survey "

@@ -1,39 +1,30 @@
 """Repeat buying on Dask: summaries, fits and scores equal the in-memory results.
 
-A ``distributed.LocalCluster`` (threads, 2 workers' worth) runs every path: the engine
-aggregates and reduces, the numpy core fits, predictions map over partitions.
+A ``distributed.LocalCluster`` (one worker, two threads, in this process; shared with the
+survey tests, see ``_engines.py``) runs every path: the engine aggregates and reduces, the
+numpy core fits, predictions map over partitions.
 """
 
 import numpy as np
 import pandas as pd
 import pytest
+from _engines import client_fixture, require_dask, start_spark_early_fixture
 from _repeat_cases import (
     HOLDOUT_END,
     PERIOD_END,
     assert_same_fit,
     assert_same_summary,
-    customer_summary,
     fitted,
+    reference,
     summarise,
     transaction_log,
 )
 
 from expectlab import InputError
 
-try:
-    import dask.dataframe as dd
-    from distributed import Client, LocalCluster
-except ImportError as exc:  # CI installs dask: a missing package is a failure, not a skip
-    raise ImportError(
-        f"The distributed tests need Dask: pip install 'dask[dataframe]' distributed ({exc})"
-    ) from None
-
-
-@pytest.fixture(scope="module")
-def client():
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                      dashboard_address=None) as cluster, Client(cluster) as c:
-        yield c
+dd = require_dask()
+client = client_fixture()
+start_spark_early = start_spark_early_fixture()
 
 
 @pytest.fixture(scope="module")
@@ -41,15 +32,9 @@ def log():
     return transaction_log()
 
 
-@pytest.fixture(scope="module")
-def reference(log):
-    summary = customer_summary()
-    return summarise(log, duplicates="drop"), summary, fitted(summary)
-
-
-def test_summary_equals_pandas(client, log, reference):
+def test_summary_equals_pandas(client, log):
     ours = summarise(dd.from_pandas(log, npartitions=4), duplicates="drop")
-    assert_same_summary(ours, reference[0])
+    assert_same_summary(ours, reference()[0])
     dropped = ours.attrs["excluded"]
     assert {"customer", "date", "reason"} <= set(dropped.columns)
     assert (dropped["reason"] == "duplicate row").sum() == 3
@@ -68,16 +53,16 @@ def test_summary_errors_name_the_values(client, log):
         summarise(dd.from_pandas(bad, npartitions=3), duplicates="keep")
 
 
-def test_fits_equal_in_memory(client, reference):
-    _, summary, models = reference
+def test_fits_equal_in_memory(client):
+    _, summary, models = reference()
     frame = dd.from_pandas(summary.reset_index(), npartitions=3)
     for model, ref in zip(fitted(frame), models, strict=True):
         assert_same_fit(model, ref)
         assert "dask" in model.engine_note_
 
 
-def test_scores_equal_in_memory(client, reference):
-    _, summary, (bg, pareto, gg) = reference
+def test_scores_equal_in_memory(client):
+    _, summary, (bg, pareto, gg) = reference()
     frame = dd.from_pandas(summary, npartitions=3)
     for model in (bg, pareto):
         alive = model.predict_alive(frame)
@@ -94,6 +79,8 @@ def test_scores_equal_in_memory(client, reference):
     assert clv.index.equals(summary.index)
 
 
-def test_period_arguments_are_respected(client, log):
+def test_kept_duplicates_and_period_arguments_are_respected(client, log):
     ours = summarise(dd.from_pandas(log, npartitions=2), duplicates="keep")
+    # the three repeated rows count as purchases, as in memory
+    assert_same_summary(ours, summarise(log, duplicates="keep"))
     assert ours.attrs["period_end"] == PERIOD_END and ours.attrs["holdout_end"] == HOLDOUT_END

@@ -5,61 +5,31 @@ missing one is a failure with the install command, never a skip.
 """
 
 import os
-import shutil
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _engines import (
+    ENVIRONMENT_BEFORE,
+    SPARK_WARNINGS,
+    require_spark,
+    spark_fixture,
+    worker_expectlab,
+)
 from _repeat_cases import (
     assert_same_fit,
     assert_same_summary,
-    customer_summary,
     fitted,
+    reference,
     summarise,
     transaction_log,
 )
 
 from expectlab import InputError
 
-try:
-    from pyspark.sql import SparkSession
-except ImportError as exc:
-    raise ImportError(f"The Spark tests need pyspark: pip install pyspark ({exc})") from None
-
-if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-    raise RuntimeError("The Spark tests need Java 17 or newer: apt-get install -y "
-                       "openjdk-17-jre-headless (or set JAVA_HOME).")
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def spark():
-    # the Python workers must run this interpreter and import this checkout of expectlab;
-    # the variables are restored afterwards, so later tests (and the subprocesses they
-    # start, such as pip) do not inherit them
-    saved = {k: os.environ.get(k) for k in ("PYSPARK_PYTHON", "PYTHONPATH")}
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
-    session = (SparkSession.builder.master("local[2]").appName("expectlab-tests")
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.shuffle.partitions", "4")
-               .config("spark.default.parallelism", "2")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-               .getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+require_spark()
+pytestmark = SPARK_WARNINGS
+spark = spark_fixture()
 
 
 @pytest.fixture(scope="module")
@@ -67,15 +37,18 @@ def log():
     return transaction_log()
 
 
-@pytest.fixture(scope="module")
-def reference(log):
-    summary = customer_summary()
-    return summarise(log, duplicates="drop"), summary, fitted(summary)
+def test_session_runs_this_checkout_and_leaves_the_environment_alone(spark):
+    import expectlab
+
+    # the workers import the expectlab under test, not another installed copy
+    assert set(worker_expectlab(spark)) == {expectlab.__file__}
+    # nothing the session needed is left in os.environ for later tests (pip, subprocesses)
+    assert {k: os.environ.get(k) for k in ENVIRONMENT_BEFORE} == ENVIRONMENT_BEFORE
 
 
-def test_summary_equals_pandas(spark, log, reference):
+def test_summary_equals_pandas(spark, log):
     ours = summarise(spark.createDataFrame(log), duplicates="drop")
-    assert_same_summary(ours, reference[0])
+    assert_same_summary(ours, reference()[0])
     dropped = ours.attrs["excluded"]
     assert (dropped["reason"] == "duplicate row").sum() == 3
     # the checks run in Spark too (their messages are shared with Dask, tested there)
@@ -85,16 +58,16 @@ def test_summary_equals_pandas(spark, log, reference):
         summarise(spark.createDataFrame(bad), duplicates="keep")
 
 
-def test_fits_equal_in_memory(spark, reference):
-    _, summary, models = reference
+def test_fits_equal_in_memory(spark):
+    _, summary, models = reference()
     frame = spark.createDataFrame(summary.reset_index())
     for model, ref in zip(fitted(frame), models, strict=True):
         assert_same_fit(model, ref)
         assert "spark" in model.engine_note_
 
 
-def test_scores_equal_in_memory(spark, reference):
-    _, summary, (bg, pareto, gg) = reference
+def test_scores_equal_in_memory(spark):
+    _, summary, (bg, pareto, gg) = reference()
     frame = spark.createDataFrame(summary.reset_index())
 
     def collected(result, name):

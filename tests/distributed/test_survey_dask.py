@@ -1,7 +1,8 @@
 """Kano counts, satisfaction cross-products and loyalty CV on Dask: equal to in memory.
 
-Runs on a ``distributed.LocalCluster`` (threads, one process). Nothing is skipped: without
-Dask the module fails with the command that installs it.
+Runs on the ``distributed.LocalCluster`` shared with the repeat-buying tests (threads, one
+process; ``_engines.py``). Nothing is skipped: without Dask the module fails with the
+command that installs it.
 """
 
 from __future__ import annotations
@@ -11,18 +12,16 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-
-try:
-    import dask.dataframe as dd
-    from distributed import Client, LocalCluster, get_task_stream
-except ImportError as exc:  # pragma: no cover - CI installs dask
-    pytest.fail(f"Dask is needed for these tests ({exc}); install it with "
-                "`python -m pip install \"dask[dataframe,distributed]\"`.", pytrace=False)
+from _engines import client_fixture, require_dask, start_spark_early_fixture
 
 from expectlab import FragileResultWarning, InputError, KanoAnalysis, SatisfactionRegression
 from expectlab._partitions import poisson_weights
 from expectlab.simulate.kano import simulate_kano_panel
 from expectlab.simulate.satisfaction import simulate_satisfaction
+
+dd = require_dask()
+client = client_fixture()
+start_spark_early = start_spark_early_fixture()
 
 KANO_COLS = dict(respondent="respondent", attribute="attribute", functional="functional",
                  dysfunctional="dysfunctional", wave="wave", importance="imp", weights="w")
@@ -54,15 +53,6 @@ def satisfaction_data() -> pd.DataFrame:
     data.loc[3, "satisfaction"] = np.nan
     data.loc[7, "w"] = 0.0
     return data
-
-
-@pytest.fixture(scope="module")
-def client():
-    cluster = LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                           dashboard_address=None)
-    with Client(cluster) as c:
-        yield c
-    cluster.close()
 
 
 def _kano(data, **kw):
@@ -130,15 +120,18 @@ def test_satisfaction_poisson_bootstrap_does_not_depend_on_partitions(client,
 def test_poisson_weights_are_keyed_by_row_not_position():
     keys = np.array([11, 22, 33], dtype=np.uint64)
     w = poisson_weights(keys, np.array([1.0, 1.0, 3.0]), seed=5, n_boot=4000)
+    # replicate b of a row depends only on (seed, b, key): rows in another order (another
+    # partition layout) and fewer replicates give the same counts
     swapped = poisson_weights(keys[::-1].copy(), np.array([3.0, 1.0, 1.0]), seed=5,
-                              n_boot=4000)
-    np.testing.assert_array_equal(w, swapped[:, ::-1])
+                              n_boot=500)
+    np.testing.assert_array_equal(w[:500], swapped[:, ::-1])
     assert w.mean(axis=0) == pytest.approx([1, 1, 3], abs=0.1)
     assert w.var(axis=0) == pytest.approx([1, 1, 3], rel=0.1)  # Poisson: variance = mean
 
 
 def test_loyalty_cv_and_permutation_run_on_the_dask_cluster(client):
     import joblib
+    from distributed import get_task_stream
 
     from expectlab import LoyaltyModel
     from expectlab.simulate.loyalty import simulate_loyalty

@@ -1,57 +1,30 @@
 """Kano counts and satisfaction cross-products on a local Spark session: equal to memory.
 
-A module-scoped ``local[2]`` session. Nothing is skipped: without pyspark or Java the
-module fails saying what to install.
+The ``local[2]`` session shared with the repeat-buying tests (``_engines.py``; two shuffle
+partitions, adaptive execution off, so every reduction combines several partitions).
+Nothing is skipped: without pyspark or Java the module fails saying what to install.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
 import warnings
 
 import numpy as np
 import pandas as pd
-import pytest
-
-if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-    pytest.fail("Java is needed for the Spark tests: install a JRE 17 "
-                "(`apt-get install openjdk-17-jre-headless`) or set JAVA_HOME.", pytrace=False)
-try:
-    from pyspark.sql import SparkSession
-except ImportError as exc:  # pragma: no cover - CI installs pyspark
-    pytest.fail(f"pyspark is needed for these tests ({exc}); install it with "
-                "`python -m pip install pyspark`.", pytrace=False)
+from _engines import SPARK_WARNINGS, require_dask, require_spark, spark_fixture
 
 from expectlab import FragileResultWarning, KanoAnalysis, SatisfactionRegression
 from expectlab.simulate.kano import simulate_kano_panel
 from expectlab.simulate.satisfaction import simulate_satisfaction
 
+require_spark()
+pytestmark = SPARK_WARNINGS
+spark = spark_fixture()
+
 KANO_COLS = dict(respondent="respondent", attribute="attribute", functional="functional",
                  dysfunctional="dysfunctional", wave="wave", importance="imp", weights="w")
 SAT_COLS = dict(satisfaction="satisfaction", expectation="expectation",
                 experience="experience", controls=["age"], weights="w")
-
-
-@pytest.fixture(scope="module")
-def spark():
-    # the Python workers run this interpreter (with pandas and expectlab installed);
-    # restored afterwards so later tests do not inherit it
-    saved = os.environ.get("PYSPARK_PYTHON")
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    session = (SparkSession.builder.master("local[2]").appName("expectlab-tests")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "3")
-               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-               .getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-    if saved is None:
-        os.environ.pop("PYSPARK_PYTHON", None)
-    else:
-        os.environ["PYSPARK_PYTHON"] = saved
 
 
 def test_kano_on_spark_equals_in_memory(spark):
@@ -92,8 +65,7 @@ def test_satisfaction_on_spark_equals_in_memory_and_dask_bootstrap(spark):
                                   atol=1e-12)
     assert on_spark.n_obs_ == 399
     # the Poisson replicates are keyed by row values: Dask gives the same ones
-    import dask.dataframe as dd
-
+    dd = require_dask()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FragileResultWarning)
         on_dask = SatisfactionRegression(**params).fit(dd.from_pandas(data, npartitions=4),

@@ -65,8 +65,8 @@ def test_design_permutation_equals_frame_permutation():
     base, permuted = permutation_predictions(
         X, lambda Z: 1 / (1 + np.exp(-(beta[0] + Z @ beta[1:]))), spec.groups,
         spec.interactions, spec.drivers, 3, rng)
-    design_based = _permutation_table([(y, base, permuted)], [np.ones(len(y))],
-                                      spec.drivers, n_boot=50, alpha=0.05, rng=rng)
+    design_based, _ = _permutation_table([(y, base, permuted)], [np.ones(len(y))],
+                                         spec.drivers, n_boot=50, alpha=0.05, rng=rng)
     pd.testing.assert_frame_equal(frame_based, design_based, rtol=1e-10)
 
 

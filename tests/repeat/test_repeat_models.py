@@ -236,7 +236,10 @@ def test_convergence_problems_warn(bg_sim):
 
 def test_non_finite_start_is_an_input_error(monkeypatch):
     monkeypatch.setattr(BetaGeo, "_loglik_rows", lambda self, theta, data: np.full(3, -np.inf))
-    # fit checks the start with the summed log-likelihood of its Newton path
+    # fit checks the start with the summed log-likelihood of its gradient pass (the
+    # Newton path's Hessian pass gives the same value)
+    monkeypatch.setattr(BetaGeo, "_weighted_grad", lambda self, theta, data, counts: (
+        -np.inf, np.zeros(4)))
     monkeypatch.setattr(BetaGeo, "_weighted_hess", lambda self, theta, data, counts: (
         -np.inf, np.zeros(4), np.zeros((4, 4))))
     with pytest.raises(InputError, match="not finite at the starting values"), \

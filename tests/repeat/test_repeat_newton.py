@@ -67,6 +67,69 @@ def test_pareto_gradient_matches_differences_at_extreme_values(theta):
     np.testing.assert_allclose(grad, numeric, rtol=2e-5, atol=2e-6 * np.abs(grad).max())
 
 
+_PARETO_EXTREMES = [
+    [0.55, 10.0, 0.6, 12.0],      # alpha < beta
+    [0.55, 12.0, 0.6, 10.0],      # alpha > beta
+    [0.3, 5.0, 1.0, 5.0],         # alpha == beta (pure power tail), s == 1
+    [0.3, 5.0, 1.0, 5.0 + 1e-9],  # alpha a hair below beta
+    [0.01, 100.0, 5.0, 0.5],      # tiny r, hypergeometric argument near 1
+    [20.0, 0.05, 0.02, 300.0],    # huge r / alpha, almost no dropout
+    [0.05, 0.1, 50.0, 2000.0],    # fast dropout, rates near zero
+    [0.02, 3.0, 0.01, 40.0],      # exponents summing to almost 0: slow tails
+]
+
+
+def _pareto_with_edge_rows():
+    """BG/NBD-simulated histories plus large frequencies and last purchases on the last
+    day (T == recency, where the dropout branch vanishes)."""
+    d = simulate_bg_nbd(1500, r=0.25, alpha=4.0, a=0.8, b=2.5, T=39.0, random_state=11).data
+    x, t_x, big_t = (d[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    x = np.concatenate([x, [150.0, 400.0, 400.0, 3.0, 60.0]])
+    t_x = np.concatenate([t_x, [38.0, 39.0, 30.5, 39.0, 39.0]])
+    big_t = np.concatenate([big_t, [39.0, 39.0, 39.0, 39.0, 39.0]])
+    counts = np.random.default_rng(0).integers(1, 5, len(x)).astype(float)
+    model = ParetoNBD()
+    model._data = model._prepare((x, t_x, big_t), counts)
+    model._counts = counts
+    return model, counts
+
+
+@pytest.mark.parametrize("theta", _PARETO_EXTREMES)
+def test_pareto_exact_hessian_matches_differences(theta):
+    """The exact Hessian against central differences of the exact gradient, the gradient
+    against differences of the log-likelihood, both from the quadrature; the value against
+    the hyp2f1 reference rows."""
+    model, counts = _pareto_with_edge_rows()
+    theta = np.asarray(theta)
+    value, grad, hess = model._weighted_hess(theta, model._data, counts)
+    assert np.isfinite(value) and np.all(np.isfinite(grad)) and np.all(np.isfinite(hess))
+    # hyp2f1 overflows for the largest frequencies at some of these values: compare the
+    # rows where the reference is finite (all of them at the first four points)
+    with np.errstate(all="ignore"):
+        reference = model._loglik_rows(theta, model._data)
+    finite = np.isfinite(reference)
+    assert finite.mean() > 0.99 and (finite.all() or theta[0] > 1 or theta[2] > 1)
+    kept = counts * finite
+    assert model._weighted_grad(theta, model._data, kept)[0] == pytest.approx(
+        kept @ np.where(finite, reference, 0.0), rel=1e-11)
+
+    def at(step):
+        return model._weighted_hess(theta * np.exp(step), model._data, counts)
+
+    # differences of a total near 1e4: rounding noise / step decides the step (2e-5)
+    h = 2e-5
+    numeric_grad = np.array([(at(h * e)[0] - at(-h * e)[0]) / (2 * h * t)
+                             for t, e in zip(theta, np.eye(4), strict=True)])
+    np.testing.assert_allclose(grad, numeric_grad, rtol=1e-6, atol=1e-7 * np.abs(grad).max())
+    h = 1e-6
+    numeric = np.column_stack([(at(h * e)[1] - at(-h * e)[1]) / (2 * h * t)
+                               for t, e in zip(theta, np.eye(4), strict=True)])
+    np.testing.assert_allclose(hess, (numeric + numeric.T) / 2, rtol=1e-5,
+                               atol=1e-6 * np.abs(hess).max())
+    g_only = model._weighted_grad(theta, model._data, counts)
+    assert g_only[0] == value and np.array_equal(g_only[1], grad)
+
+
 def test_newton_fits_equal_the_quasi_newton_fits():
     """The Newton path (exact Hessian, coarse start) lands where BFGS + polish lands."""
     ages = np.random.default_rng(1).integers(70, 365, 60_000) / 7.0

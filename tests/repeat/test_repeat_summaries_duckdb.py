@@ -272,7 +272,7 @@ def test_progress_follows_the_argument(monkeypatch):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"memory_limit": "lots"}, "DuckDB refused the setting memory_limit = 'lots'"),
+    ({"memory_limit": "lots"}, "DuckDB refused memory_limit = 'lots'"),
     ({"duckdb_connection": "duckdb://"}, "duckdb_connection must be a duckdb connection"),
     ({"memory_limit": "1GB", "engine": "pandas"}, "apply to the DuckDB engine"),
     ({"memory_limit": "1GB", "duckdb_connection": duckdb.connect()},
@@ -342,3 +342,28 @@ def test_default_memory_limit_leaves_room_on_a_shared_machine(monkeypatch):
 
     monkeypatch.setattr(sdb, "open", missing, raising=False)
     assert sdb._default_memory_limit() is None
+
+
+def test_a_refused_progress_bar_setting_does_not_stop_the_summary(tmp_path, monkeypatch):
+    # Inside a Jupyter kernel without ipywidgets DuckDB refuses to change its progress bar
+    # (the report's kernel and the notebooks hit this); the summary must go on.
+    import duckdb
+
+    from expectlab.repeat import summaries_duckdb
+
+    real_set = summaries_duckdb._set
+
+    def refusing(con, name, value):
+        if name.startswith("enable_progress_bar"):
+            raise duckdb.InvalidInputException("progress bar needs ipywidgets")
+        real_set(con, name, value)
+
+    monkeypatch.setattr(summaries_duckdb, "_set", refusing)
+    log = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [1.0, 2.0, 3.0],
+                        "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05"])})
+    path = tmp_path / "log.parquet"
+    log.to_parquet(path)
+    summary = summarise_transactions(str(path), amount="amount")
+    assert summary.loc[1, "frequency"] == 1 and summary.loc[2, "frequency"] == 0
+    with pytest.raises(InputError, match="memory_limit"):
+        summarise_transactions(str(path), amount="amount", memory_limit="lots")
