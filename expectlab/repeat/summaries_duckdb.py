@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError, require_columns
+from .summaries import Aggregated, Repeats, repeat_error
 
 #: DuckDB types that hold plain numbers (a date column of these needs ``date_format``).
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
@@ -242,8 +243,9 @@ def aggregate_duckdb(log: Any, customer: str, date: str, amount: str | None,
                      period_end: pd.Timestamp | None, holdout_end: pd.Timestamp | None,
                      date_format: str | None, duplicates: str, *, connection: Any = None,
                      memory_limit: str | None = None, progress: bool | None = None,
-                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, tuple[int, int]]:
-    """Per-customer days and counts, exclusions, period end and (rows read, rows used)."""
+                     ) -> Aggregated:
+    """Per-customer days and counts, exclusions, period end, (rows read, rows used) and the
+    duplicate check's finding (see :data:`expectlab.repeat.summaries.Repeats`)."""
     with _session(connection, memory_limit, progress) as con:
         tag = uuid.uuid4().hex[:12]
         source = _Log(con, log, tag)
@@ -489,7 +491,7 @@ class _Summary:
 
     # -- the whole summary ----------------------------------------------------------------------
     def run(self, period_end: pd.Timestamp | None, holdout_end: pd.Timestamp | None
-            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, tuple[int, int]]:
+            ) -> Aggregated:
         self.aggregate(period_end, holdout_end)
         totals = self.totals()
         n = int(totals["n"])
@@ -499,19 +501,17 @@ class _Summary:
         if totals["bad"]:
             self.fail()
         excluded: list[pd.DataFrame] = []
+        found: Repeats = (0, "") if self.check_repeats else None
         if self.check_repeats and totals["candidates"]:
             repeats = self.find_repeats()
-            self.has_repeats = len(repeats) > 0
-            if self.has_repeats and self.duplicates == "error":
-                customer, date, amount = self.customer, self.date, self.amount
-                first = "; ".join(f"row {int(r.pos)!r}: {(r.customer, r.raw_date, r.raw_amount)}"
-                                  for r in repeats.head(5).itertuples())
-                raise InputError(
-                    f"The transaction log repeats {len(repeats)} rows exactly (same "
-                    f"{customer!r}, {date!r}, {amount!r}); first repeats: {first}. Pass "
-                    "duplicates='drop' to remove the repeats (they are recorded as "
-                    "exclusions) or duplicates='keep' if they are genuine separate purchases."
-                )
+            if len(repeats):
+                found = (len(repeats), "; ".join(
+                    f"row {int(r.pos)!r}: {(r.customer, r.raw_date, r.raw_amount)}"
+                    for r in repeats.head(5).itertuples()))
+                if self.duplicates == "error":
+                    raise repeat_error(found, self.customer, self.date, str(self.amount))
+            # "warn" keeps the repeats as purchases: they are only counted
+            self.has_repeats = len(repeats) > 0 and self.duplicates == "drop"
             if self.has_repeats:
                 excluded.append(pd.DataFrame({"row": repeats["pos"].to_numpy(np.int64),
                                               "reason": "duplicate row"}))
@@ -549,7 +549,7 @@ class _Summary:
         else:
             table = pd.DataFrame({"row": pd.Series(dtype=object),
                                   "reason": pd.Series(dtype=str)})
-        return per_customer, table, period_end, (n, int(n_used))
+        return per_customer, table, period_end, (n, int(n_used)), found
 
     def fetch(self, kept: str, holdout: bool) -> pd.DataFrame:
         """The customers of the summary (one row each), sorted by customer id."""
