@@ -173,6 +173,10 @@ def main() -> None:
         for _ in range(args.repeats):
             for kind in args.kinds:
                 times[kind].append(run(kind, paths[kind]))
+                last = times[kind][-1]  # shown at once: a long run interrupted keeps these
+                print(f"    ({rows:,} rows, {kind}: {last['seconds']:.2f} s, cpu "
+                      f"{last['cpu']:.2f} s, peak {last['rss_gib']:.2f} GiB, load "
+                      f"{os.getloadavg()[0]:.1f})", flush=True)
         med = {k: statistics.median(r["seconds"] for r in v) for k, v in times.items()}
         cpu = {k: statistics.median(r["cpu"] for r in v) for k, v in times.items()}
         peak = {k: max(r["rss_gib"] for r in v) for k, v in times.items()}
