@@ -5,12 +5,13 @@ customer the first and last purchase day, the number of distinct purchase days a
 mean spend of the repeat days over the calibration window, in one SQL statement fetched
 as a pandas DataFrame. expectlab does more (holdout columns, the checks for missing ids,
 unparseable dates, bad and negative amounts, customers first seen after period_end,
-purchases after the end, the exclusion listing, and with ``duplicates="error"`` or
-``"drop"`` the repeated-row check), so the ratio is the price of those guarantees.
+purchases after the end, the exclusion listing, and with ``duplicates="error"``,
+``"warn"`` or ``"drop"`` the repeated-row check), so the ratio is the price of those
+guarantees.
 
 Every timed run is a fresh subprocess, so its ``ru_maxrss`` is that run's own peak
 resident memory (it includes Python, pandas and DuckDB, about 0.2 GiB before any data);
-runs are interleaved (baseline, keep, error, drop, drop on a log with repeats) and the
+runs are interleaved (baseline, keep, error, warn, drop, drop on a log with repeats) and the
 median of ``--repeats`` runs is reported, in wall seconds and in CPU seconds (user +
 system time of all the process's threads, which waits for a busy machine's cores do not
 inflate: on a shared machine the CPU ratios are the steadier ones). The logs are
@@ -39,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path(__file__).resolve().parent / "_work"
 PERIOD_END, HOLDOUT_END = "2024-06-30", "2024-12-30"
-KINDS = ("baseline", "keep", "error", "drop", "drop_repeats")
+KINDS = ("baseline", "keep", "error", "warn", "drop", "drop_repeats")
 
 
 def generate(rows: int, repeats: bool) -> Path:
@@ -172,6 +173,10 @@ def main() -> None:
         for _ in range(args.repeats):
             for kind in args.kinds:
                 times[kind].append(run(kind, paths[kind]))
+                last = times[kind][-1]  # shown at once: a long run interrupted keeps these
+                print(f"    ({rows:,} rows, {kind}: {last['seconds']:.2f} s, cpu "
+                      f"{last['cpu']:.2f} s, peak {last['rss_gib']:.2f} GiB, load "
+                      f"{os.getloadavg()[0]:.1f})", flush=True)
         med = {k: statistics.median(r["seconds"] for r in v) for k, v in times.items()}
         cpu = {k: statistics.median(r["cpu"] for r in v) for k, v in times.items()}
         peak = {k: max(r["rss_gib"] for r in v) for k, v in times.items()}
@@ -189,7 +194,7 @@ def main() -> None:
             same = (base["customers"] == ours["customers"] and base["n_days"] == ours["n_days"]
                     and abs(base["spend"] - ours["spend"]) <= 1e-9 * abs(base["spend"]))
             print(f"  same customers, purchase days and repeat spend as the baseline: {same}")
-        for kind in ("error", "drop", "drop_repeats"):
+        for kind in ("error", "warn", "drop", "drop_repeats"):
             ratio(med, cpu, kind, "keep", 1.5)
     print("\nScaling (medians: wall seconds, million rows per second, CPU seconds of all "
           "threads; peak RSS of the run's process)")

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .._errors import InputError, require_columns
 from ..engines import import_engine, progress_bar
+from .summaries import Aggregated, Repeats, repeat_error
 
 
 # -- the per-row preparation, shared by both engines (runs on pandas partitions) ------------
@@ -97,15 +98,10 @@ def _describe(total: int, shown: pd.DataFrame, column: str) -> str:
     return f"{total} {noun}, first: {items}{more}"
 
 
-def _duplicate_error(n_dup: int, shown: pd.DataFrame, customer: str, date: str,
-                     amount: str) -> InputError:
-    first = "; ".join(f"{(r.customer, r.raw_date, r.raw_amount)}"
-                      for r in shown.head(5).itertuples())
-    return InputError(
-        f"The transaction log repeats {int(n_dup)} rows exactly (same {customer!r}, {date!r}, "
-        f"{amount!r}); first repeats: {first}. Pass duplicates='drop' to remove the repeats "
-        "(they are recorded as exclusions) or duplicates='keep' if they are genuine separate "
-        "purchases.")
+def _first_repeats(shown: pd.DataFrame) -> str:
+    """The first repeated rows as text (by customer and raw date: no row positions here)."""
+    return "; ".join(f"{(r.customer, r.raw_date, r.raw_amount)}"
+                     for r in shown.head(5).itertuples())
 
 
 def _excluded_frame(rows: pd.DataFrame, reason: str) -> pd.DataFrame:
@@ -135,7 +131,7 @@ _SHOWN = {"no_id": "customer", "no_date": "raw_date", "bad_date": "raw_date",
 def _aggregate_dask(frame: Any, customer: str, date: str, amount: str | None,
                     period_end: pd.Timestamp | None, holdout_end: pd.Timestamp | None,
                     date_format: str | None, duplicates: str, progress: bool | None
-                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, tuple[int, int]]:
+                    ) -> Aggregated:
     import dask
 
     require_columns(frame._meta, [customer, date, amount], source="the transaction log")
@@ -156,19 +152,23 @@ def _aggregate_dask(frame: Any, customer: str, date: str, amount: str | None,
     _fail_checks(counts, examples, customer, date, amount)
     excluded: list[pd.DataFrame] = []
     keys = ["customer", "raw_date", "raw_amount"]
+    found: Repeats = None
     if duplicates != "keep" and amount is not None:
         sizes = tx.groupby(keys, dropna=False).size()
         repeated = sizes[sizes > 1]
         with progress_bar("dask", progress):
             repeated = repeated.compute()
         n_dup = int((repeated - 1).sum())
+        found = (n_dup, "")
         if n_dup:
             shown = repeated.reset_index().sort_values(keys[:2], kind="stable")
+            found = (n_dup, _first_repeats(shown))
             if duplicates == "error":
-                raise _duplicate_error(n_dup, shown, customer, date, amount)
-            dropped = shown.loc[shown.index.repeat(shown[0].to_numpy() - 1)]
-            excluded.append(_excluded_frame(dropped, "duplicate row"))
-            tx = tx.drop_duplicates(subset=keys)
+                raise repeat_error(found, customer, date, amount)
+            if duplicates == "drop":
+                dropped = shown.loc[shown.index.repeat(shown[0].to_numpy() - 1)]
+                excluded.append(_excluded_frame(dropped, "duplicate row"))
+                tx = tx.drop_duplicates(subset=keys)
     if period_end is None:
         period_end = pd.Timestamp(max_day)
     if holdout_end is not None and holdout_end <= period_end:
@@ -210,7 +210,7 @@ def _aggregate_dask(frame: Any, customer: str, date: str, amount: str | None,
         "n_days": per["cal"], "repeat_spend": per["cal_amount"] - per["first_amount"],
         "n_days_holdout": per["hold"], "spend_holdout": per["hold_amount"]})
     return (_per_customer_from_days(per_customer), _exclusions(excluded), period_end,
-            (counts["rows"], int(n_used)))
+            (counts["rows"], int(n_used)), found)
 
 
 def _exclusions(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -224,7 +224,7 @@ def _exclusions(parts: list[pd.DataFrame]) -> pd.DataFrame:
 def _aggregate_spark(frame: Any, customer: str, date: str, amount: str | None,
                      period_end: pd.Timestamp | None, holdout_end: pd.Timestamp | None,
                      date_format: str | None, duplicates: str, progress: bool | None
-                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, tuple[int, int]]:
+                     ) -> Aggregated:
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
@@ -258,7 +258,7 @@ def _aggregate_spark(frame: Any, customer: str, date: str, amount: str | None,
 def _aggregate_spark_tx(tx: Any, F: Any, customer: str, date: str, amount: str | None,
                         period_end: pd.Timestamp | None, holdout_end: pd.Timestamp | None,
                         duplicates: str
-                        ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, tuple[int, int]]:
+                        ) -> Aggregated:
     conditions = {
         "no_id": F.col("customer").isNull(), "no_date": F.col("raw_date").isNull(),
         "bad_date": F.col("raw_date").isNotNull() & F.col("day").isNull(),
@@ -276,16 +276,20 @@ def _aggregate_spark_tx(tx: Any, F: Any, customer: str, date: str, amount: str |
     _fail_checks(counts, examples, customer, date, amount)
     excluded: list[pd.DataFrame] = []
     keys = ["customer", "raw_date", "raw_amount"]
+    found: Repeats = None
     if duplicates != "keep" and amount is not None:
         repeated = tx.groupBy(*keys).count().filter(F.col("count") > 1).toPandas()
         n_dup = int((repeated["count"] - 1).sum()) if len(repeated) else 0
+        found = (n_dup, "")
         if n_dup:
             shown = repeated.sort_values(keys[:2], kind="stable").rename(columns={"count": 0})
+            found = (n_dup, _first_repeats(shown))
             if duplicates == "error":
-                raise _duplicate_error(n_dup, shown, customer, date, amount)
-            dropped = shown.loc[shown.index.repeat(shown[0].to_numpy() - 1)]
-            excluded.append(_excluded_frame(dropped, "duplicate row"))
-            tx = tx.dropDuplicates(keys)
+                raise repeat_error(found, customer, date, amount)
+            if duplicates == "drop":
+                dropped = shown.loc[shown.index.repeat(shown[0].to_numpy() - 1)]
+                excluded.append(_excluded_frame(dropped, "duplicate row"))
+                tx = tx.dropDuplicates(keys)
     if period_end is None:
         period_end = pd.Timestamp(row["max_day"])
     if holdout_end is not None and holdout_end <= period_end:
@@ -320,13 +324,13 @@ def _aggregate_spark_tx(tx: Any, F: Any, customer: str, date: str, amount: str |
         raise InputError(f"No customer made a purchase on or before period_end "
                          f"({period_end.date()}). Pass a later period_end.")
     return (_per_customer_from_days(per), _exclusions(excluded), period_end,
-            (counts["rows"], int(n_used)))
+            (counts["rows"], int(n_used)), found)
 
 
 def aggregate_engine(engine: str, frame: Any, customer: str, date: str, amount: str | None,
                      period_end: pd.Timestamp | None, holdout_end: pd.Timestamp | None,
                      date_format: str | None, duplicates: str, progress: bool | None
-                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, tuple[int, int]]:
+                     ) -> Aggregated:
     """Per-customer aggregates of a Dask or Spark transaction log (see the module notes)."""
     import_engine(engine)
     run = _aggregate_dask if engine == "dask" else _aggregate_spark

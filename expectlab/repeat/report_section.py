@@ -11,12 +11,11 @@ from typing import Any
 
 import pandas as pd
 
-from .._errors import InputError
 from .bg_nbd import BetaGeo
 from .gamma_gamma import GammaGamma
 from .join import add_customer_predictions, beyond_past_purchases
 from .plots import calibration_holdout_table
-from .summaries import excluded_transactions, summarise_transactions
+from .summaries import summarise_transactions
 
 __all__ = ["compute", "show"]
 
@@ -24,21 +23,15 @@ _FORWARD_WEEKS = 26.0
 
 
 def _summarise(params: dict[str, Any], **kwargs: Any) -> tuple[pd.DataFrame, int]:
-    """Summarise the log; exact repeat rows are kept as purchases and counted."""
+    """Summarise the log in one pass; exact repeat rows are kept as purchases and counted
+    (their FragileResultWarning reaches the section's warnings, the caution says more)."""
     args: dict[str, Any] = {"customer": params.get("transactions_customer") or "customer_id",
-                "date": params.get("transactions_date") or "date",
-                "amount": params.get("transactions_amount") or None}
-    try:
-        return summarise_transactions(params["transactions_path"], **args, **kwargs), 0
-    except InputError as exc:
-        if "repeats" not in str(exc):
-            raise
-        table = summarise_transactions(params["transactions_path"], **args,
-                                       **{**kwargs, "duplicates": "drop"})
-        n_dup = int((excluded_transactions(table)["reason"] == "duplicate row").sum())
-        table = summarise_transactions(params["transactions_path"], **args,
-                                       **{**kwargs, "duplicates": "keep"})
-        return table, n_dup
+                            "date": params.get("transactions_date") or "date",
+                            "amount": params.get("transactions_amount") or None}
+    table = summarise_transactions(params["transactions_path"], **args, duplicates="warn",
+                                   **kwargs)
+    # None without amounts: repeats cannot change a summary of purchase days
+    return table, int(table.attrs["n_repeated_rows"] or 0)
 
 
 def _new_axes() -> tuple[Any, Any]:

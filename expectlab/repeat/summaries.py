@@ -32,6 +32,36 @@ TIME_UNITS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12.0, "Y": 365.25}
 
 PathLike = str | os.PathLike
 
+#: The duplicate check's finding: (number of repeated rows, the first repeats as text), or
+#: None when repeats were not checked (``duplicates="keep"``, or a log without amounts).
+Repeats = tuple[int, str] | None
+#: What each engine returns: per-customer days and sums, the excluded rows, period_end,
+#: (rows read, rows used) and the duplicate check's finding.
+Aggregated = tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, tuple[int, int], Repeats]
+
+
+def repeat_error(repeats: tuple[int, str], customer: str, date: str,
+                 amount: str) -> InputError:
+    """The InputError of ``duplicates="error"`` (the same words on every engine)."""
+    n, first = repeats
+    return InputError(
+        f"The transaction log repeats {n} rows exactly (same {customer!r}, {date!r}, "
+        f"{amount!r}); first repeats: {first}. Pass duplicates='drop' to remove the repeats "
+        "(they are recorded as exclusions), duplicates='keep' if they are genuine separate "
+        "purchases, or duplicates='warn' to keep them and be told how many there are."
+    )
+
+
+def _repeat_warning(repeats: tuple[int, str], customer: str, date: str,
+                    amount: str) -> str:
+    n, first = repeats
+    return (
+        f"The transaction log repeats {n} rows exactly (same {customer!r}, {date!r}, "
+        f"{amount!r}); first repeats: {first}. They are kept as separate purchases "
+        "(duplicates='warn'); their number is in result.attrs['n_repeated_rows']. Pass "
+        "duplicates='drop' to remove them or duplicates='keep' if they are genuine."
+    )
+
 
 def _unit_days(time_unit: str | float) -> float:
     if isinstance(time_unit, str):
@@ -99,11 +129,14 @@ def summarise_transactions(
         or a number of days).
     date_format : str, optional
         ``strftime`` format of the dates (e.g. ``"%Y%m%d"``); inferred when omitted.
-    duplicates : {"error", "drop", "keep"}
+    duplicates : {"error", "drop", "keep", "warn"}
         What to do with rows that repeat customer, date and amount exactly: raise (the
         default, because exports often repeat rows by mistake), drop the repeats (recorded
-        as exclusions) or keep them as separate purchases. Only checked when ``amount`` is
-        given: without amounts, same-day rows form one purchase occasion anyway.
+        as exclusions), keep them as separate purchases without looking, or ``"warn"``:
+        keep them (the numbers of ``"keep"``) but count them in the same pass, with a
+        :class:`FragileResultWarning` naming the count and the first repeats. Only
+        checked when ``amount`` is given: without amounts, same-day rows form one
+        purchase occasion anyway, so repeats cannot change the summary.
     engine : {"auto", "pandas", "duckdb"}
         ``"auto"`` uses pandas for DataFrames and DuckDB for paths (and for DataFrames when
         ``duckdb_connection`` or ``memory_limit`` is given). A Dask or Spark
@@ -120,9 +153,11 @@ def summarise_transactions(
         every core that spills to a temporary directory (removed afterwards) when the
         aggregation outgrows DuckDB's memory limit.
     memory_limit : str, optional
-        Memory limit of the private DuckDB connection, e.g. ``"8GB"`` (DuckDB's default:
-        80% of the machine's memory); what does not fit is spilled to disk. With
-        ``duckdb_connection``, set the limit on that connection instead.
+        Memory limit of the private DuckDB connection, e.g. ``"8GB"``; what does not fit
+        is spilled to disk. By default three quarters of the memory available when the
+        summary starts (DuckDB's own default, 80% of all the machine's memory, does not
+        leave room for other programs). With ``duckdb_connection``, set the limit on that
+        connection instead.
 
     Returns
     -------
@@ -132,7 +167,12 @@ def summarise_transactions(
         ``excluded`` (DataFrame with ``row`` and ``reason`` of every transaction left out;
         also returned by :func:`excluded_transactions`), ``n_rows`` (transaction rows
         read), ``n_rows_used`` (rows that entered the summary; ``n_rows = n_rows_used +
-        len(excluded)``), ``period_end``, ``holdout_end`` and ``time_unit``.
+        len(excluded)``), ``n_repeated_rows``, ``period_end``, ``holdout_end`` and
+        ``time_unit``. ``n_repeated_rows`` is the number of rows that repeat an earlier
+        row exactly (what ``duplicates="drop"`` excludes as ``"duplicate row"``; 0 when
+        there are none, and always 0 after ``"error"``, which raises otherwise); None
+        when repeats were not checked: with ``duplicates="keep"``, and in every mode when
+        ``amount`` is not given.
 
     Raises
     ------
@@ -146,7 +186,7 @@ def summarise_transactions(
     FragileResultWarning
         When transactions are left out (after the end of the observed period, customers
         first seen in the holdout, dropped duplicates); they are listed in
-        ``result.attrs["excluded"]``.
+        ``result.attrs["excluded"]``. With ``duplicates="warn"``, when rows repeat.
 
     Examples
     --------
@@ -163,8 +203,9 @@ def summarise_transactions(
                1          1      2.0 8.0                  1
                2          0      0.0 3.0                  0
     """
-    if duplicates not in ("error", "drop", "keep"):
-        raise InputError(f"duplicates must be 'error', 'drop' or 'keep', got {duplicates!r}.")
+    if duplicates not in ("error", "drop", "keep", "warn"):
+        raise InputError("duplicates must be 'error', 'drop', 'keep' or 'warn', got "
+                         f"{duplicates!r}.")
     if engine not in ("auto", "pandas", "duckdb"):
         raise InputError(f"engine must be 'auto', 'pandas' or 'duckdb', got {engine!r}.")
     duckdb_options = {"connection": duckdb_connection, "memory_limit": memory_limit,
@@ -191,7 +232,7 @@ def summarise_transactions(
     if distributed is not None:
         from ._engines import aggregate_engine
 
-        days, excluded, period_end, counts = aggregate_engine(
+        days, excluded, period_end, counts, repeats = aggregate_engine(
             distributed, log, customer, date, amount, period_end, holdout_end, date_format,
             duplicates, progress)
         is_frame = None
@@ -204,22 +245,22 @@ def summarise_transactions(
         if engine == "duckdb":
             from .summaries_duckdb import aggregate_duckdb
 
-            days, excluded, period_end, counts = aggregate_duckdb(
+            days, excluded, period_end, counts, repeats = aggregate_duckdb(
                 frame, customer, date, amount, period_end, holdout_end, date_format, duplicates,
                 **duckdb_options)
         else:
-            days, excluded, period_end, counts = _aggregate_pandas(
+            days, excluded, period_end, counts, repeats = _aggregate_pandas(
                 frame, customer, date, amount, period_end, holdout_end, date_format, duplicates)
     else:
         paths = _paths(log)
         if engine == "pandas":
             frame = _read_paths(paths)
-            days, excluded, period_end, counts = _aggregate_pandas(
+            days, excluded, period_end, counts, repeats = _aggregate_pandas(
                 frame, customer, date, amount, period_end, holdout_end, date_format, duplicates)
         else:
             from .summaries_duckdb import aggregate_duckdb
 
-            days, excluded, period_end, counts = aggregate_duckdb(
+            days, excluded, period_end, counts, repeats = aggregate_duckdb(
                 paths, customer, date, amount, period_end, holdout_end, date_format, duplicates,
                 **duckdb_options)
     result = _finish(days, customer, amount, period_end, holdout_end, unit_days)
@@ -228,6 +269,10 @@ def summarise_transactions(
     result.attrs["period_end"] = str(period_end.date())
     result.attrs["holdout_end"] = None if holdout_end is None else str(holdout_end.date())
     result.attrs["time_unit"] = time_unit
+    result.attrs["n_repeated_rows"] = None if repeats is None else repeats[0]
+    if repeats is not None and repeats[0] and duplicates == "warn":
+        warnings.warn(_repeat_warning(repeats, customer, date, amount or ""),
+                      FragileResultWarning, stacklevel=2)
     if len(excluded):
         counts = excluded["reason"].value_counts()
         parts = "; ".join(f"{n} {reason}" for reason, n in counts.items())
@@ -427,7 +472,7 @@ def validate_log_frame(frame: pd.DataFrame, customer: str, date: str, amount: st
 def _aggregate_pandas(frame: pd.DataFrame, customer: str, date: str, amount: str | None,
                       period_end: pd.Timestamp | None, holdout_end: pd.Timestamp | None,
                       date_format: str | None, duplicates: str
-                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, tuple[int, int]]:
+                      ) -> Aggregated:
     days, money = validate_log_frame(frame, customer, date, amount, date_format)
     tx = pd.DataFrame({"customer": frame[customer].to_numpy(), "day": days.to_numpy()},
                       index=frame.index)
@@ -437,24 +482,23 @@ def _aggregate_pandas(frame: pd.DataFrame, customer: str, date: str, amount: str
     excluded = ExclusionLog()
     # Without amounts, repeated rows cannot change the summary (purchases on one day are one
     # occasion), so they are only checked when amounts are summed.
+    repeats: Repeats = None
     if duplicates != "keep" and amount is not None:
         # exact repeats of the raw columns (two purchases at different times of one day
         # are not duplicates)
-        dup = frame[[customer, date] + ([amount] if amount else [])].duplicated(keep="first")
+        keys = [customer, date, amount]
+        dup = frame[keys].duplicated(keep="first")
+        repeats = (0, "")
         if dup.any():
+            shown = frame.loc[dup.to_numpy(), keys]
+            first = "; ".join(f"row {idx!r}: {tuple(row)}"
+                              for idx, row in shown.head(5).iterrows())
+            repeats = (int(dup.sum()), first)
             if duplicates == "error":
-                shown = frame.loc[dup.to_numpy(), [customer, date] + ([amount] if amount else [])]
-                first = "; ".join(f"row {idx!r}: {tuple(row)}"
-                                  for idx, row in shown.head(5).iterrows())
-                raise InputError(
-                    f"The transaction log repeats {int(dup.sum())} rows exactly (same "
-                    f"{customer!r}, {date!r}{', ' + repr(amount) if amount else ''}); first "
-                    f"repeats: {first}. Pass duplicates='drop' to remove the repeats (they are "
-                    "recorded as exclusions) or duplicates='keep' if they are genuine separate "
-                    "purchases."
-                )
-            excluded.add_mask(tx, dup, "duplicate row")
-            tx = tx[~dup.to_numpy()]
+                raise repeat_error(repeats, customer, date, amount)
+            if duplicates == "drop":
+                excluded.add_mask(tx, dup, "duplicate row")
+                tx = tx[~dup.to_numpy()]
     if period_end is None:
         period_end = pd.Timestamp(tx["day"].max())
     if holdout_end is not None and holdout_end <= period_end:
@@ -500,4 +544,4 @@ def _aggregate_pandas(frame: pd.DataFrame, customer: str, date: str, amount: str
         "n_days_holdout": grouped["hold"].sum().to_numpy(),
         "spend_holdout": grouped["hold_amount"].sum().to_numpy(),
     })
-    return out, excluded.to_frame(), period_end, (len(frame), n_used)
+    return out, excluded.to_frame(), period_end, (len(frame), n_used), repeats

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError, require_columns
+from .summaries import Aggregated, Repeats, repeat_error
 
 #: DuckDB types that hold plain numbers (a date column of these needs ``date_format``).
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
@@ -66,6 +67,19 @@ def _set(con: Any, name: str, value: Any) -> None:
     con.execute(f"SET {name} = {shown}")
 
 
+def _default_memory_limit() -> str | None:
+    """Three quarters of the memory available now (Linux), so that on a shared machine
+    DuckDB spills to disk before the system runs out (DuckDB's own default is 80% of all
+    the machine's memory, used or not); None where that is unknown."""
+    try:
+        with open("/proc/meminfo") as info:
+            fields = dict(line.split(":", 1) for line in info)
+        available = int(fields["MemAvailable"].split()[0]) * 1024
+    except (OSError, KeyError, ValueError):
+        return None
+    return f"{max(0.75 * available, 2**28) / 2**20:.0f}MiB"
+
+
 def _setting(con: Any, name: str) -> Any:
     row = con.execute("SELECT current_setting(?)", [name]).fetchone()
     return None if row is None else row[0]
@@ -77,8 +91,9 @@ def _session(connection: Any, memory_limit: str | None,
     """A DuckDB connection set up for one summary; a caller's settings are restored after.
 
     Our own connection uses every core, spills to a private temporary directory (removed
-    afterwards) instead of failing when the aggregation outgrows ``memory_limit``, and
-    shows DuckDB's progress bar on a terminal (or as ``progress`` asks).
+    afterwards) instead of failing when the aggregation outgrows ``memory_limit`` (by
+    default three quarters of the memory available when the summary starts), and shows
+    DuckDB's progress bar on a terminal (or as ``progress`` asks).
     """
     try:
         import duckdb
@@ -93,6 +108,8 @@ def _session(connection: Any, memory_limit: str | None,
                               "enable_progress_bar_print": show_progress(progress)}
     if memory_limit is not None:
         wanted["memory_limit"] = str(memory_limit)
+    elif connection is None and (default := _default_memory_limit()) is not None:
+        wanted["memory_limit"] = default
     with contextlib.ExitStack() as stack:
         if connection is None:
             spill = stack.enter_context(tempfile.TemporaryDirectory(prefix="expectlab-duckdb-"))
@@ -226,8 +243,9 @@ def aggregate_duckdb(log: Any, customer: str, date: str, amount: str | None,
                      period_end: pd.Timestamp | None, holdout_end: pd.Timestamp | None,
                      date_format: str | None, duplicates: str, *, connection: Any = None,
                      memory_limit: str | None = None, progress: bool | None = None,
-                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, tuple[int, int]]:
-    """Per-customer days and counts, exclusions, period end and (rows read, rows used)."""
+                     ) -> Aggregated:
+    """Per-customer days and counts, exclusions, period end, (rows read, rows used) and the
+    duplicate check's finding (see :data:`expectlab.repeat.summaries.Repeats`)."""
     with _session(connection, memory_limit, progress) as con:
         tag = uuid.uuid4().hex[:12]
         source = _Log(con, log, tag)
@@ -473,7 +491,7 @@ class _Summary:
 
     # -- the whole summary ----------------------------------------------------------------------
     def run(self, period_end: pd.Timestamp | None, holdout_end: pd.Timestamp | None
-            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp, tuple[int, int]]:
+            ) -> Aggregated:
         self.aggregate(period_end, holdout_end)
         totals = self.totals()
         n = int(totals["n"])
@@ -483,19 +501,17 @@ class _Summary:
         if totals["bad"]:
             self.fail()
         excluded: list[pd.DataFrame] = []
+        found: Repeats = (0, "") if self.check_repeats else None
         if self.check_repeats and totals["candidates"]:
             repeats = self.find_repeats()
-            self.has_repeats = len(repeats) > 0
-            if self.has_repeats and self.duplicates == "error":
-                customer, date, amount = self.customer, self.date, self.amount
-                first = "; ".join(f"row {int(r.pos)!r}: {(r.customer, r.raw_date, r.raw_amount)}"
-                                  for r in repeats.head(5).itertuples())
-                raise InputError(
-                    f"The transaction log repeats {len(repeats)} rows exactly (same "
-                    f"{customer!r}, {date!r}, {amount!r}); first repeats: {first}. Pass "
-                    "duplicates='drop' to remove the repeats (they are recorded as "
-                    "exclusions) or duplicates='keep' if they are genuine separate purchases."
-                )
+            if len(repeats):
+                found = (len(repeats), "; ".join(
+                    f"row {int(r.pos)!r}: {(r.customer, r.raw_date, r.raw_amount)}"
+                    for r in repeats.head(5).itertuples()))
+                if self.duplicates == "error":
+                    raise repeat_error(found, self.customer, self.date, str(self.amount))
+            # "warn" keeps the repeats as purchases: they are only counted
+            self.has_repeats = len(repeats) > 0 and self.duplicates == "drop"
             if self.has_repeats:
                 excluded.append(pd.DataFrame({"row": repeats["pos"].to_numpy(np.int64),
                                               "reason": "duplicate row"}))
@@ -533,7 +549,7 @@ class _Summary:
         else:
             table = pd.DataFrame({"row": pd.Series(dtype=object),
                                   "reason": pd.Series(dtype=str)})
-        return per_customer, table, period_end, (n, int(n_used))
+        return per_customer, table, period_end, (n, int(n_used)), found
 
     def fetch(self, kept: str, holdout: bool) -> pd.DataFrame:
         """The customers of the summary (one row each), sorted by customer id."""

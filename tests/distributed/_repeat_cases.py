@@ -38,6 +38,41 @@ def summarise(log, **kwargs):
                                       holdout_end=HOLDOUT_END, **kwargs)
 
 
+def check_warn(to_engine) -> None:
+    """duplicates="warn" on an engine: the numbers of "keep" in memory, the repeat count
+    of "drop", a FragileResultWarning naming the count; on logs with and without repeats,
+    with and without amounts (without amounts repeats are not checked: None)."""
+    log = transaction_log()
+    for frame, n_repeats in ((log, 3), (log.drop_duplicates(), 0)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ours = summarise_transactions(to_engine(frame), amount="amount",
+                                          period_end=PERIOD_END, holdout_end=HOLDOUT_END,
+                                          duplicates="warn")
+        assert_same_summary(ours, summarise(frame, duplicates="keep"))
+        assert ours.attrs["n_repeated_rows"] == n_repeats
+        assert summarise(to_engine(frame), duplicates="drop").attrs["n_repeated_rows"] \
+            == n_repeats
+        told = [str(w.message) for w in caught if "repeats" in str(w.message)]
+        if n_repeats:
+            assert len(told) == 1 and told[0].startswith(
+                "The transaction log repeats 3 rows exactly (same 'customer_id', 'date', "
+                "'amount'); first repeats: (")
+            assert "They are kept as separate purchases (duplicates='warn')" in told[0]
+        else:
+            assert told == []
+    assert summarise(to_engine(log), duplicates="keep").attrs["n_repeated_rows"] is None
+    days_only = log.drop(columns="amount")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = summarise_transactions(to_engine(days_only), duplicates="warn",
+                                      period_end=PERIOD_END, holdout_end=HOLDOUT_END)
+        expected = summarise_transactions(days_only, duplicates="keep",
+                                          period_end=PERIOD_END, holdout_end=HOLDOUT_END)
+    assert_same_summary(ours, expected)
+    assert ours.attrs["n_repeated_rows"] is None
+
+
 def fitted(summary):
     """BG/NBD, Pareto/NBD and Gamma-Gamma fitted on a summary (pandas or engine frame)."""
     with warnings.catch_warnings():

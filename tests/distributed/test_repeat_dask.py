@@ -14,6 +14,7 @@ from _repeat_cases import (
     PERIOD_END,
     assert_same_fit,
     assert_same_summary,
+    check_warn,
     fitted,
     reference,
     summarise,
@@ -84,3 +85,7 @@ def test_kept_duplicates_and_period_arguments_are_respected(client, log):
     # the three repeated rows count as purchases, as in memory
     assert_same_summary(ours, summarise(log, duplicates="keep"))
     assert ours.attrs["period_end"] == PERIOD_END and ours.attrs["holdout_end"] == HOLDOUT_END
+
+
+def test_warn_keeps_the_repeats_and_counts_them(client):
+    check_warn(lambda frame: dd.from_pandas(frame, npartitions=3))

@@ -19,6 +19,7 @@ from _engines import (
 from _repeat_cases import (
     assert_same_fit,
     assert_same_summary,
+    check_warn,
     fitted,
     reference,
     summarise,
@@ -87,3 +88,7 @@ def test_scores_equal_in_memory(spark):
     np.testing.assert_allclose(collected(clv, "clv"),
                                np.asarray(gg.customer_lifetime_value(bg, summary)), rtol=1e-12)
     assert isinstance(summary, pd.DataFrame)
+
+
+def test_warn_keeps_the_repeats_and_counts_them(spark):
+    check_warn(spark.createDataFrame)

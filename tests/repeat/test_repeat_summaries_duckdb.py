@@ -77,7 +77,7 @@ def assert_same(a, b):
     ea, eb = excluded_transactions(out_a), excluded_transactions(out_b)
     assert ea["row"].tolist() == eb["row"].tolist()
     assert ea["reason"].tolist() == eb["reason"].tolist()
-    for key in ("n_rows", "n_rows_used", "period_end", "holdout_end"):
+    for key in ("n_rows", "n_rows_used", "n_repeated_rows", "period_end", "holdout_end"):
         assert out_a.attrs[key] == out_b.attrs[key]
     assert out_a.attrs["n_rows_used"] + len(ea) == out_a.attrs["n_rows"]
     assert [str(w.message) for w in warn_a] == [str(w.message) for w in warn_b]
@@ -108,7 +108,7 @@ CALLS = {
 VALID = ["clean", "repeats", "same day, different amounts"]
 
 
-@pytest.mark.parametrize("duplicates", ["error", "drop", "keep"])
+@pytest.mark.parametrize("duplicates", ["error", "drop", "keep", "warn"])
 @pytest.mark.parametrize("call", sorted(CALLS))
 @pytest.mark.parametrize("name", VALID)
 def test_duckdb_equals_pandas_on_every_window(name, call, duplicates):
@@ -118,7 +118,7 @@ def test_duckdb_equals_pandas_on_every_window(name, call, duplicates):
     assert_same(run(log, engine="duckdb", **kwargs), expected)
 
 
-@pytest.mark.parametrize("duplicates", ["error", "keep"])
+@pytest.mark.parametrize("duplicates", ["error", "keep", "warn"])
 @pytest.mark.parametrize("name", sorted(set(LOGS) - set(VALID)))
 def test_duckdb_equals_pandas_on_every_kind_of_bad_row(name, duplicates):
     kwargs = {"amount": "amount", "duplicates": duplicates, **WINDOW}
@@ -128,7 +128,7 @@ def test_duckdb_equals_pandas_on_every_kind_of_bad_row(name, duplicates):
 
 
 @pytest.mark.parametrize("suffix", ["parquet", "csv"])
-@pytest.mark.parametrize("duplicates", ["error", "drop", "keep"])
+@pytest.mark.parametrize("duplicates", ["error", "drop", "keep", "warn"])
 @pytest.mark.parametrize("name", ["clean", "repeats", "missing id", "bad dates",
                                   "text amount", "negative amount"])
 def test_files_equal_pandas_reading_the_same_files(tmp_path, name, duplicates, suffix):
@@ -194,7 +194,7 @@ def test_dropped_repeats_leave_the_sums_of_the_deduplicated_log():
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 5), st.integers(0, 40), st.sampled_from(
     [1.0, 2.5, 7.0])), min_size=1, max_size=30),
-    st.sampled_from(["error", "drop", "keep"]), st.sampled_from(sorted(CALLS)))
+    st.sampled_from(["error", "drop", "keep", "warn"]), st.sampled_from(sorted(CALLS)))
 def test_duckdb_equals_pandas_on_random_logs(rows, duplicates, call):
     """Few customers, days and amounts, so repeats, same-day occasions, late rows and
     newcomers are frequent."""
@@ -204,6 +204,82 @@ def test_duckdb_equals_pandas_on_random_logs(rows, duplicates, call):
                         "amount": [r[2] for r in rows]})
     kwargs = {"amount": "amount", "duplicates": duplicates, **CALLS[call]}
     assert_same(run(log, engine="duckdb", **kwargs), run(log, engine="pandas", **kwargs))
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+@pytest.mark.parametrize("call", sorted(CALLS))
+@pytest.mark.parametrize("name", VALID)
+def test_warn_keeps_the_numbers_of_keep_and_counts_what_drop_excludes(engine, call, name):
+    log = LOGS[name]
+    kwargs = {"amount": "amount", "engine": engine, **CALLS[call]}
+    warned, _, caught = run(log, duplicates="warn", **kwargs)
+    kept, _, caught_keep = run(log, duplicates="keep", **kwargs)
+    dropped = run(log, duplicates="drop", **kwargs)[0]
+    pd.testing.assert_frame_equal(warned, kept, check_exact=False, rtol=1e-12, atol=0.0)
+    assert excluded_transactions(warned).equals(excluded_transactions(kept))
+    assert warned.attrs["n_rows_used"] == kept.attrs["n_rows_used"]
+    n_dropped = int((excluded_transactions(dropped)["reason"] == "duplicate row").sum())
+    assert warned.attrs["n_repeated_rows"] == dropped.attrs["n_repeated_rows"] == n_dropped
+    assert n_dropped == (5 if name == "repeats" else 0)
+    assert kept.attrs["n_repeated_rows"] is None  # "keep" does not look
+    extra = [str(w.message) for w in caught if "repeats" in str(w.message)]
+    assert [str(w.message) for w in caught if "repeats" not in str(w.message)] == [
+        str(w.message) for w in caught_keep]
+    if n_dropped:
+        assert extra == [
+            "The transaction log repeats 5 rows exactly (same 'customer_id', 'date', "
+            "'amount'); first repeats: row 10: (1, '2024-01-15', 35.0); row 11: "
+            "(4, '2024-03-28', 3.0); row 12: (1, '2024-05-02', 11.0); row 13: "
+            "(3, '2024-02-26', 4.0); row 14: (3, '2024-02-26', 4.0). They are kept as "
+            "separate purchases (duplicates='warn'); their number is in "
+            "result.attrs['n_repeated_rows']. Pass duplicates='drop' to remove them or "
+            "duplicates='keep' if they are genuine."]
+        assert all(w.category is FragileResultWarning for w in caught)
+    else:
+        assert extra == []
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_n_repeated_rows_of_every_mode(engine):
+    clean, repeats = LOGS["clean"], LOGS["repeats"]
+    expected = {"error": (0, None), "drop": (0, 5), "keep": (None, None), "warn": (0, 5)}
+    for mode, (n_clean, n_repeats) in expected.items():
+        assert run(clean, amount="amount", duplicates=mode, engine=engine,
+                   **WINDOW)[0].attrs["n_repeated_rows"] == n_clean
+        out = run(repeats, amount="amount", duplicates=mode, engine=engine, **WINDOW)[0]
+        assert (out is None) if mode == "error" else (
+            out.attrs["n_repeated_rows"] == n_repeats)
+    # without amounts repeats cannot change a summary of purchase days: never checked
+    for mode in expected:
+        out = run(repeats.drop(columns="amount"), duplicates=mode, engine=engine,
+                  **WINDOW)[0]
+        assert out.attrs["n_repeated_rows"] is None
+        pd.testing.assert_frame_equal(out, run(repeats.drop(columns="amount"),
+                                               duplicates="keep", engine=engine,
+                                               **WINDOW)[0])
+
+
+def test_warn_reads_no_rows_again_on_a_log_without_repeats(tmp_path, monkeypatch):
+    """The duplicate check of "warn" rides along the one scan: the follow-up query that
+    names repeats runs only when the scan finds candidate occasions."""
+    calls = []
+    original = sdb._Summary.find_repeats
+
+    def spy(self):
+        calls.append(1)
+        return original(self)
+
+    monkeypatch.setattr(sdb._Summary, "find_repeats", spy)
+    log = LOGS["clean"].drop(index=1)  # no two rows of one customer on one day
+    path = tmp_path / "log.parquet"
+    log.to_parquet(path, index=False)
+    out = run(str(path), amount="amount", duplicates="warn")[0]
+    assert calls == [] and out.attrs["n_repeated_rows"] == 0
+    out = run(str(path), amount="amount", duplicates="keep")[0]
+    assert calls == [] and out.attrs["n_repeated_rows"] is None
+    REPEATS.to_parquet(path, index=False)
+    out = run(str(path), amount="amount", duplicates="warn")[0]
+    assert calls == [1] and out.attrs["n_repeated_rows"] == 5
 
 
 def test_logs_without_amounts_never_check_repeats():
@@ -264,6 +340,11 @@ def test_progress_follows_the_argument(monkeypatch):
     seen.clear()
     summarise_transactions(LOGS["clean"], engine="duckdb")  # pytest's stderr is no terminal
     assert ("enable_progress_bar", False) in seen
+    limit = dict(seen).get("memory_limit")  # the private connection's limit leaves room
+    assert limit is None or limit == sdb._default_memory_limit() or limit.endswith("MiB")
+    seen.clear()
+    summarise_transactions(LOGS["clean"], engine="duckdb", memory_limit="1GB")
+    assert ("memory_limit", "1GB") in seen
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -321,6 +402,22 @@ def test_nan_ids_and_amounts_in_parquet_are_missing(tmp_path):
     b = summarise_transactions(path, amount="amount", engine="pandas")
     pd.testing.assert_frame_equal(a, b)
     assert a.index.tolist() == [1.0, float("inf")]
+
+
+def test_default_memory_limit_leaves_room_on_a_shared_machine(monkeypatch):
+    import io
+
+    meminfo = "MemTotal:       16000000 kB\nMemFree:  1000 kB\nMemAvailable:    8000000 kB\n"
+    monkeypatch.setattr(sdb, "open", lambda *a, **k: io.StringIO(meminfo), raising=False)
+    assert sdb._default_memory_limit() == f"{0.75 * 8000000 / 1024:.0f}MiB"
+    meminfo = "MemTotal:       16000000 kB\nMemAvailable:   100000 kB\n"
+    assert sdb._default_memory_limit() == "256MiB"  # a floor DuckDB can work in
+
+    def missing(*args, **kwargs):
+        raise OSError("no /proc here")
+
+    monkeypatch.setattr(sdb, "open", missing, raising=False)
+    assert sdb._default_memory_limit() is None
 
 
 def test_a_refused_progress_bar_setting_does_not_stop_the_summary(tmp_path, monkeypatch):
