@@ -8,7 +8,6 @@ keep that wording consistent across modules.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +18,6 @@ if TYPE_CHECKING:
 
 __all__ = ["InputError", "NotFittedError", "FragileResultWarning", "describe_offenders",
            "require_columns"]
-
-_CLASS_LOCK = threading.Lock()
 
 
 class InputError(ValueError):
@@ -34,21 +31,6 @@ class InputError(ValueError):
 if TYPE_CHECKING:
     class NotFittedError(InputError, _SkNotFittedError):
         """A fitted result was asked of an estimator before ``fit``."""
-else:
-    def __getattr__(name: str) -> Any:
-        # NotFittedError subclasses scikit-learn's, and importing any part of scikit-learn
-        # runs sklearn/__init__ (sklearn.base, scipy.stats, ...: about 2 s). The class is
-        # therefore built on first use, so ``import expectlab`` and code that never
-        # touches an estimator (CLI start-up, engine workers) do not pay for it.
-        if name == "NotFittedError":
-            with _CLASS_LOCK:  # one class, even when threads ask for it at once
-                if name not in globals():
-                    globals()[name] = _not_fitted_error_class()
-            return globals()[name]
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-    def __dir__() -> list[str]:
-        return sorted(set(globals()) | {"NotFittedError"})
 
 
 def _not_fitted_error_class() -> type:
@@ -64,6 +46,17 @@ def _not_fitted_error_class() -> type:
     NotFittedError.__module__ = __name__
     NotFittedError.__qualname__ = "NotFittedError"
     return NotFittedError
+
+
+if not TYPE_CHECKING:
+    # NotFittedError subclasses scikit-learn's, and importing any part of scikit-learn runs
+    # sklearn/__init__ (sklearn.base, scipy.stats, ...: about 2 s). The class is built on
+    # first use, so ``import expectlab`` and code that never touches an estimator (CLI
+    # start-up, engine workers) do not pay for it.
+    from ._lazy import built_on_first_use
+
+    __getattr__, __dir__ = built_on_first_use(
+        __name__, {"NotFittedError": _not_fitted_error_class})
 
 
 class FragileResultWarning(UserWarning):

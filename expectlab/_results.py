@@ -9,7 +9,6 @@ this for cell values and labels), because labels come from client files.
 from __future__ import annotations
 
 import html
-import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -202,8 +201,6 @@ def _records(table: pd.DataFrame | pd.Series) -> list[dict[str, Any]]:
     return flat.to_dict(orient="records")
 
 
-_CLASS_LOCK = threading.Lock()
-
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
 
@@ -211,22 +208,6 @@ if TYPE_CHECKING:
         """Base class of every expectlab estimator (built by :func:`_estimator_class`)."""
 
         def set_params(self, **params: Any) -> Estimator: ...
-else:
-    def __getattr__(name: str) -> Any:
-        # Estimator subclasses scikit-learn's BaseEstimator, and importing sklearn.base
-        # costs about 2 s (sklearn/__init__, scipy.stats, ...). The class is built when a
-        # module defining an estimator first asks for it, so modules that only need the
-        # ExclusionLog or the summary helpers (readers, scales, engine workers counting
-        # partitions) do not pay for scikit-learn.
-        if name == "Estimator":
-            with _CLASS_LOCK:  # one class, even when threads ask for it at once
-                if name not in globals():
-                    globals()[name] = _estimator_class()
-            return globals()[name]
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-    def __dir__() -> list[str]:
-        return sorted(set(globals()) | {"Estimator"})
 
 
 def _estimator_class() -> type:
@@ -270,3 +251,14 @@ def _estimator_class() -> type:
     Estimator.__module__ = __name__
     Estimator.__qualname__ = "Estimator"
     return Estimator
+
+
+if not TYPE_CHECKING:
+    # Estimator subclasses scikit-learn's BaseEstimator, and importing sklearn.base costs
+    # about 2 s (sklearn/__init__, scipy.stats, ...). The class is built when a module
+    # defining an estimator first asks for it, so modules that only need the ExclusionLog
+    # or the summary helpers (readers, scales, engine workers counting partitions) do not
+    # pay for scikit-learn.
+    from ._lazy import built_on_first_use
+
+    __getattr__, __dir__ = built_on_first_use(__name__, {"Estimator": _estimator_class})

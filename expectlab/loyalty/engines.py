@@ -17,7 +17,6 @@ on the same design at once; the dominance analysis and the metric bootstraps use
 
 from __future__ import annotations
 
-import threading
 import warnings
 from typing import Any
 
@@ -26,6 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from .._errors import FragileResultWarning, InputError
+from .._lazy import built_on_first_use
 from .._resample import single_thread
 
 __all__ = ["batched_logit", "LogitEngine", "OrdinalEngine", "BoostingEngine", "make_engine"]
@@ -273,9 +273,6 @@ class LogitEngine:
         }, index=pd.Index(terms, name="term"))
 
 
-_CLASS_LOCK = threading.Lock()
-
-
 def _weighted_ordered_model_class() -> type:
     # statsmodels costs about 1 s to import, and only the ordinal engine needs it, so its
     # subclass is built on first use; module __getattr__ below keeps the class at
@@ -296,13 +293,8 @@ def _weighted_ordered_model_class() -> type:
     return _WeightedOrderedModel
 
 
-def __getattr__(name: str) -> Any:
-    if name == "_WeightedOrderedModel":
-        with _CLASS_LOCK:  # one class, even when threads ask for it at once
-            if name not in globals():
-                globals()[name] = _weighted_ordered_model_class()
-        return globals()[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = built_on_first_use(
+    __name__, {"_WeightedOrderedModel": _weighted_ordered_model_class})
 
 
 class OrdinalEngine:
