@@ -101,23 +101,31 @@ def check_random_state(
     )
 
 
-def _equal_multinomial(rng: np.random.Generator, units: int, size: int) -> np.ndarray:
-    """Multinomial(units, equal probabilities) counts, shape ``(size, units)``.
+def _count_blocks(rng: np.random.Generator, units: int, size: int
+                  ) -> Iterator[tuple[int, np.ndarray]]:
+    """The per-unit counts of ``size`` equal-probability multinomial draws of ``units``
+    units, a few replicates at a time: ``(first replicate, counts (m, units))``.
 
     Drawing ``units`` uniform indices per replicate and counting them gives exactly the
     equal-probability multinomial, several times faster than ``rng.multinomial`` for many
-    units (one draw per unit instead of one binomial per category).
+    units (one draw per unit instead of one binomial per category). Counting a few
+    replicates at a time keeps the bins in cache; the draws are the same either way.
     """
     dtype = np.int32 if units < 2**31 else np.int64  # 32-bit draws use half the bits
     idx = rng.integers(0, units, size=(size, units), dtype=dtype)
-    counts = np.empty((size, units))
-    # Count a few replicates at a time so the bins stay in cache (same draws either way).
     rows = max(1, 131_072 // max(units, 1))
     for start in range(0, size, rows):
         block = idx[start: start + rows]
         m = len(block)
         flat = (block + (np.arange(m, dtype=np.int64) * units)[:, None]).ravel()
-        counts[start: start + m] = np.bincount(flat, minlength=m * units).reshape(m, units)
+        yield start, np.bincount(flat, minlength=m * units).reshape(m, units)
+
+
+def _equal_multinomial(rng: np.random.Generator, units: int, size: int) -> np.ndarray:
+    """Multinomial(units, equal probabilities) counts, shape ``(size, units)``."""
+    counts = np.empty((size, units))
+    for start, block in _count_blocks(rng, units, size):
+        counts[start: start + len(block)] = block
     return counts
 
 
@@ -130,25 +138,18 @@ def equal_multinomial_by_group(rng: np.random.Generator, units: int, size: int,
     same stream), so ``out[:, g]`` equals the sum of the counts (times ``unit_weights``
     when given) over the units with ``groups == g``. When many units share a group
     (respondents with the same answers), this is far cheaper than the per-unit counts:
-    the bins stay in cache and the matrix product that follows has ``n_groups`` columns
-    instead of ``units``.
+    the matrix product that follows has ``n_groups`` columns instead of ``units``.
     """
-    dtype = np.int32 if units < 2**31 else np.int64
-    idx = rng.integers(0, units, size=(size, units), dtype=dtype)
     codes = np.asarray(groups, dtype=np.int64)
     weights = None if unit_weights is None else np.asarray(unit_weights, dtype=float)
     counts = np.empty((size, n_groups))
-    # per-unit counts a few replicates at a time (bins in cache, as _equal_multinomial),
-    # then one pass in unit order sums them per group
-    rows = max(1, 131_072 // max(units, 1))
-    for start in range(0, size, rows):
-        block = idx[start: start + rows]
+    for start, block in _count_blocks(rng, units, size):
         m = len(block)
-        flat = (block + (np.arange(m, dtype=np.int64) * units)[:, None]).ravel()
-        per_unit = np.bincount(flat, minlength=m * units).reshape(m, units)
-        for r in range(m):
-            drawn = per_unit[r] if weights is None else per_unit[r] * weights
-            counts[start + r] = np.bincount(codes, weights=drawn, minlength=n_groups)
+        drawn = block if weights is None else block * weights
+        # each replicate's counts summed per group, in unit order, in one bincount
+        flat = (codes + (np.arange(m, dtype=np.int64) * n_groups)[:, None]).ravel()
+        counts[start: start + m] = np.bincount(flat, weights=drawn.ravel(),
+                                               minlength=m * n_groups).reshape(m, n_groups)
     return counts
 
 
